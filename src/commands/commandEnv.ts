@@ -1,0 +1,29 @@
+import type { Readable, Writable } from "node:stream";
+import { type Clock, systemClock } from "../core/clock.js";
+
+/**
+ * What a command may touch of the outside world. The CLI passes the real process; tests pass
+ * their own streams, environment and clock, and can run a command in-process or as a child.
+ */
+export interface CommandEnv {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean; columns?: number };
+  clock: Clock;
+  /** Aborted on the first SIGINT/SIGTERM: stop starting new work, finish what is in flight. */
+  signal: AbortSignal;
+}
+
+export function processEnv(signal: AbortSignal): CommandEnv {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    clock: systemClock,
+    signal,
+  };
+}
