@@ -1,0 +1,130 @@
+import { isCountryCode } from "../core/normalisePhone.js";
+import { UsageError } from "../errors.js";
+import type { InputFormat } from "../input/openInput.js";
+import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
+
+/** Options as commander hands them over: strings, or booleans for switches. */
+export interface RawSendOptions {
+  format?: string;
+  toColumn?: string;
+  body?: string;
+  from?: string;
+  messagingServiceSid?: string;
+  defaultCountry?: string;
+  allowDuplicates?: boolean;
+  rate?: string;
+  burst?: string;
+  concurrency?: string;
+  maxAttempts?: string;
+  timeout?: string;
+  apiUrl?: string;
+  journal?: string;
+  run?: string;
+  newRun?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export interface ScheduleOptions {
+  rate: number;
+  burst: number;
+  concurrency: number;
+  maxAttempts: number;
+  timeoutMs: number;
+  apiUrl: URL | undefined;
+}
+
+export interface SendOptions extends ScheduleOptions {
+  input: string;
+  format: InputFormat | undefined;
+  toColumn: string;
+  body: string | undefined;
+  from: string | undefined;
+  messagingServiceSid: string | undefined;
+  defaultCountry: string | undefined;
+  allowDuplicates: boolean;
+  journal: string | undefined;
+  run: string | undefined;
+  newRun: boolean;
+  dryRun: boolean;
+  json: boolean;
+  /** How the operator started this command, to print as the way to resume it. */
+  invocation: string;
+}
+
+export const MAX_DEFAULT_CONCURRENCY = 100;
+
+/** Rate, burst, concurrency, attempts, timeout and API URL: shared by send, retry and reconcile. */
+export function parseScheduleOptions(
+  raw: Pick<
+    RawSendOptions,
+    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl"
+  >,
+  env: NodeJS.ProcessEnv,
+): ScheduleOptions {
+  const rate =
+    parseNumberOption("--rate", raw.rate, { min: 0, exclusiveMin: true, max: 100_000 }) ?? 1;
+  const burst =
+    parseNumberOption("--burst", raw.burst, { min: 1, integer: true, max: 100_000 }) ?? 1;
+  // Enough requests in flight to hold the rate at 1 s of latency, within Twilio's fair use.
+  const concurrency =
+    parseNumberOption("--concurrency", raw.concurrency, { min: 1, integer: true, max: 1000 }) ??
+    Math.min(MAX_DEFAULT_CONCURRENCY, Math.max(1, Math.ceil(rate)));
+  const maxAttempts =
+    parseNumberOption("--max-attempts", raw.maxAttempts, { min: 1, integer: true, max: 100 }) ?? 3;
+  const timeoutSeconds =
+    parseNumberOption("--timeout", raw.timeout, { min: 0, exclusiveMin: true, max: 600 }) ?? 30;
+  const apiUrl = parseUrlOption(
+    raw.apiUrl !== undefined ? "--api-url" : "TWILIO_BULK_API_URL",
+    raw.apiUrl ?? env.TWILIO_BULK_API_URL,
+  );
+  return { rate, burst, concurrency, maxAttempts, timeoutMs: timeoutSeconds * 1000, apiUrl };
+}
+
+export function parseSendOptions(
+  input: string,
+  raw: RawSendOptions,
+  env: NodeJS.ProcessEnv,
+  invocation: string,
+): SendOptions {
+  const format = parseChoice("--format", raw.format, ["csv", "json", "ndjson"] as const);
+  const defaultCountry = raw.defaultCountry?.toUpperCase();
+  if (defaultCountry !== undefined && !isCountryCode(defaultCountry)) {
+    throw new UsageError(
+      `\`--default-country\` must be an ISO 3166 two-letter country code, got \`${raw.defaultCountry}\``,
+    );
+  }
+  if (
+    raw.messagingServiceSid !== undefined &&
+    !/^MG[0-9a-fA-F]{32}$/.test(raw.messagingServiceSid)
+  ) {
+    throw new UsageError(
+      `\`--messaging-service-sid\` must be MG followed by 32 hexadecimal digits, got \`${raw.messagingServiceSid}\``,
+    );
+  }
+  if (raw.run !== undefined && !/^[\w.:@+-]{1,200}$/.test(raw.run)) {
+    throw new UsageError(
+      `\`--run\` must be 1–200 letters, digits or . _ - : @ +, got \`${raw.run}\``,
+    );
+  }
+  if (raw.toColumn !== undefined && raw.toColumn.trim() === "") {
+    throw new UsageError("`--to-column` must name a column, got an empty string");
+  }
+  return {
+    ...parseScheduleOptions(raw, env),
+    input,
+    format,
+    toColumn: (raw.toColumn ?? "to").trim().toLowerCase(),
+    body: raw.body,
+    from: raw.from,
+    messagingServiceSid: raw.messagingServiceSid,
+    defaultCountry,
+    allowDuplicates: raw.allowDuplicates ?? false,
+    journal: raw.journal,
+    run: raw.run,
+    newRun: raw.newRun ?? false,
+    dryRun: raw.dryRun ?? false,
+    json: raw.json ?? false,
+    invocation,
+  };
+}

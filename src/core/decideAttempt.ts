@@ -1,0 +1,80 @@
+import type { AttemptRecord } from "./attemptRecord.js";
+import type { Classification } from "./classifyCall.js";
+
+export type NextStep =
+  | { kind: "done" }
+  | { kind: "retry"; afterMs: number }
+  | { kind: "stop"; exitCode: 77 | 78; message: string };
+
+export interface AttemptDecision {
+  record: AttemptRecord;
+  next: NextStep;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** First backoff when Twilio gives no Retry-After; doubles per attempt. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** 0..1, from the edge, so the decision stays a pure function. */
+  random: number;
+}
+
+/** Turns a classified answer into the journal record and what the sender does next. */
+export function decideAttempt(
+  c: Classification,
+  attemptNumber: number,
+  policy: RetryPolicy,
+): AttemptDecision {
+  switch (c.outcome) {
+    case "sent":
+      return {
+        record: base("sent", c.httpStatus, null, null, c.sid, c.twilioStatus),
+        next: { kind: "done" },
+      };
+    case "failed":
+      return {
+        record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),
+        next: { kind: "done" },
+      };
+    case "in_doubt":
+      return {
+        record: base("in_doubt", c.httpStatus, c.errorCode, c.errorMessage),
+        next: { kind: "done" },
+      };
+    case "fatal":
+      return {
+        record: base("fatal", c.httpStatus, c.errorCode, c.errorMessage),
+        next: { kind: "stop", exitCode: c.exitCode, message: `${c.errorMessage} (${c.errorCode})` },
+      };
+    case "retry": {
+      if (attemptNumber >= policy.maxAttempts) {
+        return {
+          record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),
+          next: { kind: "done" },
+        };
+      }
+      return {
+        record: base("retry", c.httpStatus, c.errorCode, c.errorMessage),
+        next: { kind: "retry", afterMs: c.retryAfterMs ?? backoffMs(attemptNumber, policy) },
+      };
+    }
+  }
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+export function backoffMs(attemptNumber: number, policy: RetryPolicy): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attemptNumber - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * policy.random);
+}
+
+function base(
+  outcome: AttemptRecord["outcome"],
+  httpStatus: number | null,
+  errorCode: number | null,
+  errorMessage: string | null,
+  sid: string | null = null,
+  twilioStatus: string | null = null,
+): AttemptRecord {
+  return { outcome, httpStatus, errorCode, errorMessage, sid, twilioStatus };
+}

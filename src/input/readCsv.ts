@@ -1,0 +1,137 @@
+import { pipeline } from "node:stream/promises";
+import { CsvError, parse } from "csv-parse";
+import { InputError } from "../errors.js";
+import type { InputRecord } from "./openInput.js";
+
+/**
+ * A row this large is a quote that never closes swallowing the rest of the file: stop there
+ * instead of holding the file in memory. Twilio's limits keep real rows far below it.
+ */
+const MAX_ROW_BYTES = 1024 * 1024;
+
+export interface CsvOptions {
+  file: string;
+  toColumn: string;
+}
+
+/**
+ * RFC 4180 records with the first row as header. Line numbers are counted here, not taken
+ * from csv-parse, whose count goes wrong after a quoted field holding CRLF.
+ */
+export async function* readCsv(
+  bytes: AsyncIterable<Buffer>,
+  { file, toColumn }: CsvOptions,
+): AsyncGenerator<InputRecord> {
+  const parser = parse({
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    // Explicit, so a file mixing line endings does not keep a stray CR in its last field.
+    record_delimiter: ["\r\n", "\n", "\r"],
+    max_record_size: MAX_ROW_BYTES,
+  });
+  // Failures of either side reach us through the parser's iterator.
+  pipeline(bytes, parser).catch(() => {});
+  let header: string[] | undefined;
+  let nextLine = 1;
+  let emptyLines = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<CsvRow>) {
+      const line = nextLine + info.empty_lines - emptyLines;
+      emptyLines = info.empty_lines;
+      nextLine = line + 1 + lineBreaksIn(record);
+      if (header === undefined) {
+        header = readHeader(record, { file, line }, toColumn);
+      } else if (!record.every((field) => field === "")) {
+        yield { line, fields: toFields(header, record) };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = nextLine + Number(error.empty_lines ?? emptyLines) - emptyLines;
+    throw csvError(error, { file, line }, header);
+  }
+  if (header === undefined) {
+    throw new InputError("the file is empty; expected a header row such as `to,body`", {
+      file,
+    });
+  }
+}
+
+interface CsvRow {
+  record: string[];
+  info: { empty_lines: number };
+}
+
+function lineBreaksIn(record: string[]): number {
+  let breaks = 0;
+  for (const field of record) {
+    if (field.includes("\n") || field.includes("\r")) breaks += field.split(/\r\n|\r|\n/).length - 1;
+  }
+  return breaks;
+}
+
+function readHeader(record: string[], at: { file: string; line: number }, toColumn: string) {
+  const names = record.map((name) => name.trim().toLowerCase());
+  const seen = new Map<string, number>();
+  names.forEach((name, index) => {
+    if (name === "") throw new InputError(`column ${index + 1} of the header has no name`, at);
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new InputError(
+        `the header has \`${name}\` twice (columns ${first + 1} and ${index + 1}; names ignore case)`,
+        at,
+      );
+    }
+    seen.set(name, index);
+  });
+  const wanted = toColumn.trim().toLowerCase();
+  if (!seen.has(wanted)) {
+    throw new InputError(
+      `no \`${wanted}\` column; the header has: ${names.join(", ")}`,
+      at,
+      "use --to-column NAME to pick the column that holds the phone numbers",
+    );
+  }
+  return names;
+}
+
+function toFields(header: string[], record: string[]): Record<string, string> {
+  // No prototype: a column named `__proto__` or `constructor` is just a column.
+  const fields: Record<string, string> = Object.create(null);
+  header.forEach((name, index) => {
+    fields[name] = record[index] ?? "";
+  });
+  return fields;
+}
+
+function csvError(error: CsvError, at: { file: string; line: number }, header?: string[]) {
+  const index = Number(error.index ?? 0);
+  const field = `field ${index + 1}${header?.[index] ? ` (\`${header[index]}\`)` : ""}`;
+  const row = `the row starting at line ${at.line}`;
+  switch (error.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return new InputError(`${row}: the quote that opens ${field} is never closed`, at);
+    case "CSV_MAX_RECORD_SIZE":
+      return new InputError(
+        `${row} is over ${MAX_ROW_BYTES / 1024 / 1024} MiB: is a quote in ${field} never closed?`,
+        at,
+      );
+    case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH": {
+      const got = Array.isArray(error.record) ? error.record.length : index;
+      return new InputError(
+        `${row} has ${got} fields, the header has ${header?.length ?? "a different number"}`,
+        at,
+        "quote any field that contains a comma",
+      );
+    }
+    case "INVALID_OPENING_QUOTE":
+      return new InputError(`${row}: a quote appears inside the unquoted ${field}`, at, QUOTING);
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return new InputError(`${row}: text follows the closing quote of ${field}`, at, QUOTING);
+    default:
+      return new InputError(`${row}: cannot parse the CSV (${error.code}: ${error.message})`, at);
+  }
+}
+
+const QUOTING = 'wrap the field in double quotes and double the quotes inside it: "say ""hi"""';

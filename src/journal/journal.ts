@@ -1,0 +1,398 @@
+import type Database from "better-sqlite3";
+import type { AttemptRecord } from "../core/attemptRecord.js";
+import type { MessageRequest } from "../core/messageRequest.js";
+import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
+import { type Db, openDatabase } from "./openDatabase.js";
+
+export type RunPhase = "preparing" | "ready" | "finished";
+
+export interface RunRecord {
+  id: number;
+  name: string | null;
+  inputPath: string;
+  inputFormat: string;
+  inputHash: string | null;
+  inputBytes: number | null;
+  options: Record<string, unknown>;
+  identity: string;
+  phase: RunPhase;
+  totalRows: number;
+  segments: number;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface NewRun {
+  name: string | null;
+  inputPath: string;
+  inputFormat: string;
+  options: Record<string, unknown>;
+  identity: string;
+}
+
+export interface NewRow {
+  idx: number;
+  line: number;
+  to: string | null;
+  request: MessageRequest | null;
+  fields: Record<string, unknown>;
+  dedupeKey: string | null;
+  segments: number;
+  state: "pending" | "invalid" | "skipped";
+  reason: string | null;
+}
+
+export type { AttemptRecord };
+
+export interface SendableRow {
+  runId: number;
+  idx: number;
+  line: number;
+  to: string;
+  request: MessageRequest;
+  attempts: number;
+}
+
+const ROW_STATE_AFTER: Record<AttemptRecord["outcome"], RowState> = {
+  sent: "sent",
+  failed: "failed",
+  in_doubt: "in_doubt",
+  retry: "pending",
+  fatal: "pending",
+};
+
+interface RunRow {
+  id: number;
+  name: string | null;
+  input_path: string;
+  input_format: string;
+  input_hash: string | null;
+  input_bytes: number | null;
+  options_json: string;
+  identity: string;
+  phase: RunPhase;
+  total_rows: number;
+  segments: number;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    inputPath: r.input_path,
+    inputFormat: r.input_format,
+    inputHash: r.input_hash,
+    inputBytes: r.input_bytes,
+    options: JSON.parse(r.options_json) as Record<string, unknown>,
+    identity: r.identity,
+    phase: r.phase,
+    totalRows: r.total_rows,
+    segments: r.segments,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/**
+ * The run journal. Every write that a later decision depends on is its own committed
+ * transaction, taken with BEGIN IMMEDIATE so concurrent processes queue on the busy timeout
+ * instead of failing with SQLITE_BUSY. No transaction is ever held across an await.
+ */
+export class Journal {
+  readonly db: Db;
+  private readonly now: () => number;
+
+  constructor(
+    readonly path: string,
+    options: { now?: () => number } = {},
+  ) {
+    this.db = openDatabase(path);
+    this.now = options.now ?? Date.now;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Prepared statements are reused: the send loop runs a handful of them per message. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  // --- runs -----------------------------------------------------------------------------
+
+  createRun(run: NewRun): RunRecord {
+    const now = this.now();
+    const id = this.stmt(
+      `INSERT INTO runs (name, input_path, input_format, options_json, identity, phase, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'preparing', ?, ?)`,
+    ).run(
+      run.name,
+      run.inputPath,
+      run.inputFormat,
+      JSON.stringify(run.options),
+      run.identity,
+      now,
+      now,
+    ).lastInsertRowid;
+    return this.getRun(Number(id))!;
+  }
+
+  getRun(id: number): RunRecord | undefined {
+    const row = this.stmt("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  findRunByName(name: string): RunRecord | undefined {
+    const row = this.stmt("SELECT * FROM runs WHERE name = ?").get(name) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  /** The newest run with this identity (input hash + sending options), if any. */
+  findLatestRunByIdentity(identity: string): RunRecord | undefined {
+    const row = this.stmt("SELECT * FROM runs WHERE identity = ? ORDER BY id DESC LIMIT 1").get(
+      identity,
+    ) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
+  latestRun(): RunRecord | undefined {
+    const row = this.stmt("SELECT * FROM runs ORDER BY id DESC LIMIT 1").get() as
+      | RunRow
+      | undefined;
+    return row && toRun(row);
+  }
+
+  listRuns(): RunRecord[] {
+    return (this.stmt("SELECT * FROM runs ORDER BY id").all() as RunRow[]).map(toRun);
+  }
+
+  /** Pre-flight is complete: the rows are all journaled and the run may send. */
+  markRunReady(runId: number, input: { hash: string; bytes: number; identity: string }): void {
+    const now = this.now();
+    this.stmt(
+      `UPDATE runs SET phase = 'ready', input_hash = ?, input_bytes = ?, identity = ?,
+           total_rows = (SELECT count(*) FROM rows WHERE run_id = ?),
+           segments = (SELECT coalesce(sum(segments), 0) FROM rows WHERE run_id = ? AND state = 'pending'),
+           updated_at = ?
+         WHERE id = ?`,
+    ).run(input.hash, input.bytes, input.identity, runId, runId, now, runId);
+  }
+
+  markRunStarted(runId: number): void {
+    const now = this.now();
+    this.stmt(
+      "UPDATE runs SET started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ?",
+    ).run(now, now, runId);
+  }
+
+  /** A run is finished when no row is pending; in_doubt rows wait for reconcile, not for send. */
+  finishRunIfDone(runId: number): boolean {
+    const now = this.now();
+    const info = this.stmt(
+      `UPDATE runs SET phase = 'finished', finished_at = ?, updated_at = ?
+         WHERE id = ? AND phase = 'ready'
+           AND NOT EXISTS (SELECT 1 FROM rows WHERE run_id = ? AND state = 'pending')`,
+    ).run(now, now, runId, runId);
+    return info.changes > 0;
+  }
+
+  /** Throws away a run whose pre-flight failed or was interrupted: nothing of it was sent. */
+  deleteUnsentRun(runId: number): void {
+    this.db
+      .transaction(() => {
+        const attempted = this.stmt("SELECT 1 FROM attempts WHERE run_id = ? LIMIT 1").get(runId);
+        if (attempted) throw new Error(`run ${runId} has attempts and cannot be deleted`);
+        this.stmt("DELETE FROM rows WHERE run_id = ?").run(runId);
+        this.stmt("DELETE FROM runs WHERE id = ?").run(runId);
+      })
+      .immediate();
+  }
+
+  // --- rows -----------------------------------------------------------------------------
+
+  /** Inserts pre-flight rows in one transaction (the caller batches, e.g. 500 at a time). */
+  insertRows(runId: number, rows: readonly NewRow[]): void {
+    const now = this.now();
+    const insert = this.stmt(
+      `INSERT INTO rows (run_id, idx, line, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db
+      .transaction(() => {
+        for (const r of rows) {
+          insert.run(
+            runId,
+            r.idx,
+            r.line,
+            r.to,
+            r.request ? JSON.stringify(r.request) : null,
+            JSON.stringify(r.fields),
+            r.dedupeKey,
+            r.segments,
+            r.state,
+            r.reason,
+            now,
+          );
+        }
+      })
+      .immediate();
+  }
+
+  /** The line of an earlier row of the run with the same dedupe key, if there is one. */
+  findDuplicateLine(runId: number, dedupeKey: string): number | undefined {
+    const row = this.stmt(
+      "SELECT line FROM rows WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
+    ).get(runId, dedupeKey) as { line: number } | undefined;
+    return row?.line;
+  }
+
+  /**
+   * Rows of the run in a state, in file order, a page at a time: better-sqlite3 cannot write
+   * while a statement iterates, and the sender writes between reads.
+   */
+  async *rowsInState(runId: number, state: RowState, pageSize = 500): AsyncGenerator<SendableRow> {
+    const page = this.stmt(
+      `SELECT idx, line, to_number, request_json, attempts FROM rows
+       WHERE run_id = ? AND state = ? AND idx > ? ORDER BY idx LIMIT ?`,
+    );
+    let after = -1;
+    for (;;) {
+      const rows = page.all(runId, state, after, pageSize) as {
+        idx: number;
+        line: number;
+        to_number: string;
+        request_json: string;
+        attempts: number;
+      }[];
+      for (const r of rows) {
+        after = r.idx;
+        yield {
+          runId,
+          idx: r.idx,
+          line: r.line,
+          to: r.to_number,
+          request: JSON.parse(r.request_json) as MessageRequest,
+          attempts: r.attempts,
+        };
+      }
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Why a number must not be texted, if it is on the suppression list. */
+  suppressionOf(number: string): { reason: string; code: number | null } | undefined {
+    return this.stmt("SELECT reason, code FROM suppressions WHERE number = ?").get(number) as
+      | { reason: string; code: number | null }
+      | undefined;
+  }
+
+  counts(runId: number): StateCounts {
+    const counts = emptyCounts();
+    const rows = this.stmt(
+      "SELECT state, count(*) AS n FROM rows WHERE run_id = ? GROUP BY state",
+    ).all(runId) as { state: RowState; n: number }[];
+    for (const { state, n } of rows) if (ROW_STATES.includes(state)) counts[state] = n;
+    return counts;
+  }
+
+  // --- attempts -------------------------------------------------------------------------
+
+  /**
+   * Commits "attempt n of this row is in flight" before the HTTP call is made. If the process
+   * dies before finishAttempt, the row is found in flight on the next start and becomes
+   * in_doubt instead of being sent again.
+   */
+  beginAttempt(runId: number, idx: number): { attemptId: number; n: number } {
+    const now = this.now();
+    return this.db
+      .transaction(() => {
+        const row = this.stmt(
+          "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
+        ).get(now, runId, idx) as { attempts: number } | undefined;
+        if (!row) throw new Error(`row ${idx} of run ${runId} is not pending`);
+        const attemptId = Number(
+          this.stmt(
+            "INSERT INTO attempts (run_id, row_idx, n, outcome, started_at) VALUES (?, ?, ?, 'in_flight', ?)",
+          ).run(runId, idx, row.attempts, now).lastInsertRowid,
+        );
+        return { attemptId, n: row.attempts };
+      })
+      .immediate();
+  }
+
+  finishAttempt(attemptId: number, result: AttemptRecord): void {
+    const now = this.now();
+    this.db
+      .transaction(() => {
+        const attempt = this.stmt(
+          `UPDATE attempts SET outcome = ?, finished_at = ?, http_status = ?, error_code = ?,
+             error_message = ?, sid = ?, twilio_status = ?
+           WHERE id = ? AND outcome = 'in_flight' RETURNING run_id, row_idx`,
+        ).get(
+          result.outcome,
+          now,
+          result.httpStatus,
+          result.errorCode,
+          result.errorMessage,
+          result.sid,
+          result.twilioStatus,
+          attemptId,
+        ) as { run_id: number; row_idx: number } | undefined;
+        if (!attempt) throw new Error(`attempt ${attemptId} is not in flight`);
+        this.stmt(
+          `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
+             sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status), updated_at = ?
+           WHERE run_id = ? AND idx = ?`,
+        ).run(
+          ROW_STATE_AFTER[result.outcome],
+          result.httpStatus,
+          result.errorCode,
+          result.errorMessage,
+          result.sid,
+          result.twilioStatus,
+          now,
+          attempt.run_id,
+          attempt.row_idx,
+        );
+      })
+      .immediate();
+  }
+
+  /**
+   * Attempts left in flight by a process that died: their HTTP call may have reached Twilio,
+   * so their rows become in_doubt (reconcile decides them), never pending. Only call this while
+   * holding the run's lock. Returns how many rows moved.
+   */
+  recoverInFlight(runId: number): number {
+    const now = this.now();
+    return this.db
+      .transaction(() => {
+        const stuck = this.stmt(
+          `UPDATE attempts SET outcome = 'in_doubt', finished_at = ?,
+             error_message = 'the process stopped while this request was in flight'
+           WHERE run_id = ? AND outcome = 'in_flight' RETURNING row_idx`,
+        ).all(now, runId) as { row_idx: number }[];
+        const mark = this.stmt(
+          `UPDATE rows SET state = 'in_doubt', error_message = 'the process stopped while this request was in flight',
+           http_status = NULL, error_code = NULL, updated_at = ?
+         WHERE run_id = ? AND idx = ? AND state = 'pending'`,
+        );
+        for (const { row_idx } of stuck) mark.run(now, runId, row_idx);
+        return stuck.length;
+      })
+      .immediate();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The journal's schema, as an ordered list of migrations. `PRAGMA user_version` holds how many
+ * have been applied; a journal written by a newer twilio-bulk is refused rather than guessed at.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT UNIQUE,
+    input_path    TEXT NOT NULL,
+    input_format  TEXT NOT NULL,
+    input_hash    TEXT,
+    input_bytes   INTEGER,
+    options_json  TEXT NOT NULL,
+    identity      TEXT NOT NULL,
+    phase         TEXT NOT NULL CHECK (phase IN ('preparing', 'ready', 'finished')),
+    total_rows    INTEGER NOT NULL DEFAULT 0,
+    segments      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    started_at    INTEGER,
+    finished_at   INTEGER,
+    updated_at    INTEGER NOT NULL
+  );
+  CREATE INDEX runs_identity ON runs (identity, id);
+
+  CREATE TABLE rows (
+    run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    idx           INTEGER NOT NULL,
+    line          INTEGER NOT NULL,
+    to_number     TEXT,
+    request_json  TEXT,
+    fields_json   TEXT NOT NULL,
+    dedupe_key    TEXT,
+    segments      INTEGER NOT NULL DEFAULT 0,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'invalid', 'skipped', 'in_doubt')),
+    reason        TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    http_status   INTEGER,
+    error_code    INTEGER,
+    error_message TEXT,
+    sid           TEXT,
+    twilio_status TEXT,
+    duplicate_sids TEXT,
+    delivery_status TEXT,
+    delivery_error_code INTEGER,
+    delivery_checked_at INTEGER,
+    updated_at    INTEGER NOT NULL,
+    PRIMARY KEY (run_id, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX rows_state ON rows (run_id, state, idx);
+  CREATE INDEX rows_dedupe ON rows (run_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+
+  CREATE TABLE attempts (
+    id            INTEGER PRIMARY KEY,
+    run_id        INTEGER NOT NULL,
+    row_idx       INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    outcome       TEXT NOT NULL,
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    http_status   INTEGER,
+    error_code    INTEGER,
+    error_message TEXT,
+    sid           TEXT,
+    twilio_status TEXT,
+    FOREIGN KEY (run_id, row_idx) REFERENCES rows (run_id, idx) ON DELETE CASCADE
+  );
+  CREATE INDEX attempts_row ON attempts (run_id, row_idx, n);
+  CREATE INDEX attempts_in_flight ON attempts (run_id) WHERE outcome = 'in_flight';
+
+  CREATE TABLE suppressions (
+    number        TEXT PRIMARY KEY,
+    code          INTEGER,
+    reason        TEXT NOT NULL,
+    run_id        INTEGER,
+    added_at      INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE run_locks (
+    run_id        INTEGER PRIMARY KEY,
+    pid           INTEGER NOT NULL,
+    host          TEXT NOT NULL,
+    acquired_at   INTEGER NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

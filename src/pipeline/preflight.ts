@@ -1,0 +1,115 @@
+import { type BuiltRow, buildRequest, type RequestDefaults } from "../core/buildRequest.js";
+import type { InputRecord } from "../input/openInput.js";
+import type { Journal, NewRow } from "../journal/journal.js";
+
+export interface Plan {
+  rows: number;
+  valid: number;
+  invalid: number;
+  skipped: number;
+  duplicates: number;
+  suppressed: number;
+  segments: number;
+}
+
+export interface PreflightOptions {
+  defaults: RequestDefaults;
+  allowDuplicates: boolean;
+  batchSize?: number;
+}
+
+/**
+ * One streaming pass over the input before anything is sent: every row is checked, normalised
+ * and journaled (pending, invalid or skipped), so the send pass reads the journal, not the file.
+ * Duplicates are found through the journal's index, not an in-memory set, so memory stays flat
+ * whatever the list's size.
+ */
+export async function preflight(
+  journal: Journal,
+  runId: number,
+  records: AsyncIterable<InputRecord>,
+  options: PreflightOptions,
+): Promise<Plan> {
+  const plan: Plan = {
+    rows: 0,
+    valid: 0,
+    invalid: 0,
+    skipped: 0,
+    duplicates: 0,
+    suppressed: 0,
+    segments: 0,
+  };
+  const batchSize = options.batchSize ?? 500;
+  let batch: NewRow[] = [];
+  // Keys seen in the batch not yet written, which the journal's index cannot see.
+  let batchKeys = new Map<string, number>();
+  const flush = () => {
+    if (batch.length > 0) journal.insertRows(runId, batch);
+    batch = [];
+    batchKeys = new Map();
+  };
+
+  for await (const record of records) {
+    const built = buildRequest(record, options.defaults);
+    const row = decideRow(record, built, plan.rows, {
+      duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
+      suppression: (to) => journal.suppressionOf(to),
+      allowDuplicates: options.allowDuplicates,
+    });
+    plan.rows++;
+    if (row.state === "pending") {
+      plan.valid++;
+      plan.segments += row.segments;
+      if (row.dedupeKey) batchKeys.set(row.dedupeKey, row.line);
+    } else if (row.state === "invalid") {
+      plan.invalid++;
+    } else {
+      plan.skipped++;
+      if (row.reason?.startsWith("duplicate")) plan.duplicates++;
+      else plan.suppressed++;
+    }
+    batch.push(row);
+    if (batch.length >= batchSize) flush();
+  }
+  flush();
+  return plan;
+}
+
+interface Lookups {
+  duplicateOf(key: string): number | undefined;
+  suppression(to: string): { reason: string } | undefined;
+  allowDuplicates: boolean;
+}
+
+function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: Lookups): NewRow {
+  const common = { idx, line: record.line, fields: record.fields };
+  if (!built.ok) {
+    return {
+      ...common,
+      to: built.to ?? null,
+      request: null,
+      dedupeKey: null,
+      segments: 0,
+      state: "invalid",
+      reason: built.reason,
+    };
+  }
+  const row: NewRow = {
+    ...common,
+    to: built.request.to,
+    request: built.request,
+    dedupeKey: built.dedupeKey,
+    segments: built.segments,
+    state: "pending",
+    reason: null,
+  };
+  const suppressed = lookups.suppression(built.request.to);
+  if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
+  if (!lookups.allowDuplicates) {
+    const earlier = lookups.duplicateOf(built.dedupeKey);
+    if (earlier !== undefined) {
+      return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
+    }
+  }
+  return row;
+}

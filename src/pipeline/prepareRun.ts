@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { RequestDefaults } from "../core/buildRequest.js";
+import { InputError } from "../errors.js";
+import { hashFile } from "../input/hashFile.js";
+import { type InputFormat, openInput } from "../input/openInput.js";
+import type { Journal, RunRecord } from "../journal/journal.js";
+import { type Plan, preflight } from "./preflight.js";
+import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
+
+export interface RunRequest {
+  input: string;
+  stdin: NodeJS.ReadableStream;
+  cwd: string;
+  format: InputFormat | undefined;
+  sending: Omit<SendingOptions, "format">;
+  defaults: RequestDefaults;
+  name: string | undefined;
+  newRun: boolean;
+  /** Recorded with the run for `runs` and `report`; never credentials. */
+  options: Record<string, unknown>;
+}
+
+export type PreparedRun =
+  | { kind: "finished"; run: RunRecord }
+  | { kind: "ready"; run: RunRecord; plan: Plan | null; resumed: boolean };
+
+/**
+ * Finds the run this command continues, or creates one and pre-flights its input into the
+ * journal. A run is its input's content plus the options that decide what is sent; `--run`
+ * names one explicitly, and stdin can only be resumed that way.
+ */
+export async function prepareRun(journal: Journal, req: RunRequest): Promise<PreparedRun> {
+  const fromStdin = req.input === "-";
+  const known = fromStdin ? undefined : await hashFile(req.input);
+  const probe = openInput(
+    { path: req.input, stdin: req.stdin, cwd: req.cwd },
+    { ...(req.format ? { format: req.format } : {}), toColumn: req.sending.toColumn },
+  );
+  const sending: SendingOptions = { format: probe.format, ...req.sending };
+
+  let existing: RunRecord | undefined;
+  if (req.name !== undefined) {
+    existing = journal.findRunByName(req.name);
+    if (existing && req.newRun) {
+      throw new InputError(
+        `a run named "${req.name}" already exists (run ${existing.id})`,
+        { file: req.input },
+        "Choose another --run name for a new run, or drop --new-run to resume it.",
+      );
+    }
+  } else if (known && !req.newRun) {
+    existing = journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
+  }
+
+  if (existing && existing.phase !== "preparing") {
+    checkSameInput(existing, sending, req, known?.hash);
+    if (fromStdin) await verifyStdin(existing, probe, req.input);
+    if (existing.phase === "finished") return { kind: "finished", run: existing };
+    return { kind: "ready", run: existing, plan: null, resumed: true };
+  }
+  // A run interrupted during pre-flight sent nothing: start it again from the top.
+  if (existing) journal.deleteUnsentRun(existing.id);
+
+  const run = journal.createRun({
+    name: req.name ?? null,
+    inputPath: fromStdin ? "-" : req.input,
+    inputFormat: probe.format,
+    options: { ...req.options, sending },
+    identity: known ? runIdentity(known.hash, sending) : `pending:${randomUUID()}`,
+  });
+  try {
+    const plan = await preflight(journal, run.id, probe.records, {
+      defaults: req.defaults,
+      allowDuplicates: sending.allowDuplicates,
+    });
+    const hash = probe.digest();
+    // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.
+    const identity = fromStdin && !req.name ? `stdin:${randomUUID()}` : runIdentity(hash, sending);
+    journal.markRunReady(run.id, { hash, bytes: probe.bytesRead(), identity });
+    return { kind: "ready", run: journal.getRun(run.id)!, plan, resumed: false };
+  } catch (error) {
+    journal.deleteUnsentRun(run.id);
+    throw error;
+  }
+}
+
+function checkSameInput(
+  run: RunRecord,
+  sending: SendingOptions,
+  req: RunRequest,
+  hash: string | undefined,
+): void {
+  const recorded = (run.options.sending ?? {}) as Partial<SendingOptions>;
+  const changes = describeChanges(recorded, sending);
+  if (hash !== undefined && run.inputHash !== null && hash !== run.inputHash) {
+    changes.unshift(
+      `the input's content changed (sha256 ${short(run.inputHash)}… was recorded, ${short(hash)}… now)`,
+    );
+  }
+  if (changes.length > 0) {
+    throw new InputError(
+      `run ${run.name ?? run.id} cannot be resumed with this input: ${changes.join("; ")}`,
+      { file: req.input },
+      "Resume it with the same file and options, or start another run with another --run name.",
+    );
+  }
+}
+
+/** Stdin cannot be read twice: hash it as it streams and compare with the recorded run. */
+async function verifyStdin(
+  run: RunRecord,
+  probe: ReturnType<typeof openInput>,
+  input: string,
+): Promise<void> {
+  for await (const _ of probe.records) {
+    // Only the digest is wanted; the rows are already in the journal.
+  }
+  const hash = probe.digest();
+  if (run.inputHash !== null && hash !== run.inputHash) {
+    throw new InputError(
+      `run ${run.name ?? run.id} cannot be resumed with this input: the input's content changed (sha256 ${short(run.inputHash)}… was recorded, ${short(hash)}… now)`,
+      { file: input },
+      "Pipe the same list again, or start another run with another --run name.",
+    );
+  }
+}
+
+function short(hash: string): string {
+  return hash.slice(0, 12);
+}

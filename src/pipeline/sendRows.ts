@@ -1,0 +1,66 @@
+import type { AttemptRecord } from "../core/attemptRecord.js";
+import { classifyCall } from "../core/classifyCall.js";
+import type { Clock } from "../core/clock.js";
+import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
+import type { Journal, SendableRow } from "../journal/journal.js";
+import type { Messenger } from "../twilio/messenger.js";
+import { dispatch } from "./dispatch.js";
+
+export interface Schedule {
+  rate: number;
+  burst: number;
+  concurrency: number;
+}
+
+export interface SendRowsArgs {
+  journal: Journal;
+  rows: AsyncIterable<SendableRow>;
+  messenger: Messenger;
+  schedule: Schedule;
+  retry: Omit<RetryPolicy, "random">;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Called once per attempt after it is journaled: the UI counts from this. */
+  onAttempt?(row: SendableRow, record: AttemptRecord): void;
+  random?: () => number;
+}
+
+export interface SendRowsResult {
+  /** Set when Twilio answered in a way that fails every row alike (credentials, sender). */
+  stopped: { exitCode: 77 | 78; message: string } | null;
+  interrupted: boolean;
+  attempts: number;
+}
+
+/**
+ * Sends rows through the rate limiter, journaling each attempt on both sides of its HTTP call:
+ * committed as in flight before, outcome after. The classification and retry decision are the
+ * core's; this loop only performs them.
+ */
+export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
+  const random = args.random ?? Math.random;
+  let stopped: SendRowsResult["stopped"] = null;
+  const summary = await dispatch<SendableRow>({
+    items: args.rows,
+    ...args.schedule,
+    clock: args.clock,
+    signal: args.signal,
+    worker: async (row) => {
+      const { attemptId, n } = args.journal.beginAttempt(row.runId, row.idx);
+      const result = await args.messenger.create(row.request);
+      const decision = decideAttempt(classifyCall(result), n, { ...args.retry, random: random() });
+      args.journal.finishAttempt(attemptId, decision.record);
+      args.onAttempt?.(row, decision.record);
+      switch (decision.next.kind) {
+        case "done":
+          return { kind: "done" };
+        case "retry":
+          return { kind: "retry", afterMs: decision.next.afterMs };
+        case "stop":
+          stopped ??= { exitCode: decision.next.exitCode, message: decision.next.message };
+          return { kind: "stop" };
+      }
+    },
+  });
+  return { stopped, interrupted: summary.reason === "signal", attempts: summary.started };
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { Classification } from "../../src/core/classifyCall.js";
+import { backoffMs, decideAttempt } from "../../src/core/decideAttempt.js";
+
+const policy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 30_000, random: 0.5 };
+const retry: Classification = {
+  outcome: "retry",
+  httpStatus: 429,
+  errorCode: 20429,
+  errorMessage: "Too Many Requests",
+  retryAfterMs: null,
+};
+
+describe("decideAttempt", () => {
+  it("retries a 429 until the last attempt, then records it failed with its code", () => {
+    expect(decideAttempt(retry, 1, policy).next).toEqual({ kind: "retry", afterMs: 750 });
+    expect(decideAttempt(retry, 2, policy).next).toEqual({ kind: "retry", afterMs: 1500 });
+    const last = decideAttempt(retry, 3, policy);
+    expect(last.next).toEqual({ kind: "done" });
+    expect(last.record).toMatchObject({ outcome: "failed", httpStatus: 429, errorCode: 20429 });
+  });
+
+  it("waits as long as Retry-After says", () => {
+    const decision = decideAttempt({ ...retry, retryAfterMs: 4000 }, 1, policy);
+    expect(decision.next).toEqual({ kind: "retry", afterMs: 4000 });
+  });
+
+  it("stops the run on a fatal answer and leaves the row for later", () => {
+    const decision = decideAttempt(
+      { outcome: "fatal", httpStatus: 401, errorCode: 20003, errorMessage: "auth", exitCode: 77 },
+      1,
+      policy,
+    );
+    expect(decision.record.outcome).toBe("fatal");
+    expect(decision.next).toMatchObject({ kind: "stop", exitCode: 77 });
+  });
+
+  it.each([
+    [1, 0, 500],
+    [1, 1, 1000],
+    [3, 0.5, 3000],
+    [10, 1, 30_000],
+  ])("backoff for attempt %i with random %f is %i ms", (n, random, ms) => {
+    expect(backoffMs(n, { ...policy, random })).toBe(ms);
+  });
+});

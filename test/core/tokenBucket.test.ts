@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import {
+  LATENESS_ALLOWANCE_MS,
+  TokenBucket,
+  validateTokenBucketOptions,
+} from "../../src/core/tokenBucket.js";
+import { seededRandom } from "../support/fakeClock.js";
+import { maxInWindow, steadyRate } from "../support/startTimes.js";
+
+const RATES = [0.1, 1, 3.5, 10, 50, 200, 1000, 5000];
+const BURSTS = [1, 5, 50];
+const CASES = RATES.flatMap((rate) => BURSTS.map((burst) => ({ rate, burst })));
+
+/**
+ * A consumer that starts whenever allowed, as fast as allowed, from `startMs` on; each wait
+ * overshoots by `lateness()` as a real timer does. Enough starts for 5 s of the rate (so
+ * the 1 s window wraps many times) and at least 2,000.
+ */
+function greedyStarts(
+  bucket: TokenBucket,
+  opts: { startMs?: number; count?: number; lateness?: () => number } = {},
+): number[] {
+  const count = opts.count ?? Math.max(2000, Math.ceil(bucket.rate * 5));
+  const lateness = opts.lateness ?? (() => 0);
+  const starts: number[] = [];
+  let now = opts.startMs ?? 0;
+  while (starts.length < count) {
+    const delay = bucket.delayUntilNext(now);
+    if (delay > 0) {
+      now += delay + lateness();
+      continue;
+    }
+    bucket.take(now);
+    starts.push(now);
+  }
+  return starts;
+}
+
+describe("TokenBucket properties, timers on time", () => {
+  it.each(CASES)("rate $rate, burst $burst", ({ rate, burst }) => {
+    const starts = greedyStarts(new TokenBucket({ rate, burst }, 0));
+    expect(steadyRate(starts, burst - 1)).toBeGreaterThanOrEqual(rate * 0.99);
+    expect(steadyRate(starts, burst - 1)).toBeLessThanOrEqual(rate * 1.01);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(rate + burst);
+    // The first burst is exactly `burst`, all at once.
+    expect(starts.filter((t) => t === 0)).toHaveLength(burst);
+  });
+});
+
+describe("TokenBucket properties, timers 0–4 ms late", () => {
+  it.each(CASES)("rate $rate, burst $burst", ({ rate, burst }) => {
+    const random = seededRandom(rate * 1000 + burst);
+    const starts = greedyStarts(new TokenBucket({ rate, burst }, 0), {
+      lateness: () => random() * 4,
+    });
+    expect(steadyRate(starts, burst - 1)).toBeGreaterThanOrEqual(rate * 0.99);
+    expect(steadyRate(starts, burst - 1)).toBeLessThanOrEqual(rate * 1.01);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(rate + burst);
+  });
+});
+
+describe("TokenBucket burst after idle", () => {
+  // Stated allowance: after idle the bucket holds burst + rate × LATENESS_ALLOWANCE_MS tokens,
+  // so up to ⌊burst + rate / 100⌋ starts at once (5000/s, burst 1: 51; 1/s, burst 5: 5).
+  it.each(CASES)("rate $rate, burst $burst", ({ rate, burst }) => {
+    const bucket = new TokenBucket({ rate, burst }, 0);
+    const busy = greedyStarts(bucket, { count: 3 * burst + 10 });
+    const idleUntil = (busy.at(-1) ?? 0) + 3_600_000;
+    let atOnce = 0;
+    while (bucket.delayUntilNext(idleUntil) === 0) {
+      bucket.take(idleUntil);
+      atOnce++;
+    }
+    expect(atOnce).toBeGreaterThanOrEqual(burst);
+    expect(atOnce).toBeLessThanOrEqual(Math.floor(burst + (rate * LATENESS_ALLOWANCE_MS) / 1000));
+    // The extra room does not leak into the window: the window cap takes it back.
+    const resumed = greedyStarts(bucket, { startMs: idleUntil, count: Math.ceil(rate * 3) + 5 });
+    const afterIdle = [...Array<number>(atOnce).fill(idleUntil), ...resumed];
+    expect(maxInWindow(afterIdle, 1000)).toBeLessThanOrEqual(rate + burst);
+  });
+});
+
+describe("TokenBucket waits", () => {
+  it("asks for exactly the time to the next token", () => {
+    const bucket = new TokenBucket({ rate: 4, burst: 1 }, 1000);
+    expect(bucket.delayUntilNext(1000)).toBe(0);
+    bucket.take(1000);
+    expect(bucket.delayUntilNext(1000)).toBeCloseTo(250);
+    expect(bucket.delayUntilNext(1100)).toBeCloseTo(150);
+    expect(bucket.delayUntilNext(1250)).toBe(0);
+  });
+
+  it("keeps a sub-1 rate's window at burst: 0.1/s with burst 1 is one start per 10 s", () => {
+    const starts = greedyStarts(new TokenBucket({ rate: 0.1, burst: 1 }, 0), { count: 4 });
+    expect(starts).toEqual([0, 10_000, 20_000, 30_000]);
+  });
+
+  it("never asks a far-future clock to wait a delay too small to move it", () => {
+    const bucket = new TokenBucket({ rate: 3, burst: 1 }, 1e12);
+    const starts = greedyStarts(bucket, { startMs: 1e12, count: 50 });
+    expect(starts).toHaveLength(50);
+  });
+
+  it("refuses a take that was not allowed", () => {
+    const bucket = new TokenBucket({ rate: 1, burst: 1 }, 0);
+    bucket.take(0);
+    expect(() => bucket.take(10)).toThrow(/before a start was allowed/);
+  });
+});
+
+describe("TokenBucket.setRate", () => {
+  it("slows down from the change on, and windows after it hold the new limit", () => {
+    const bucket = new TokenBucket({ rate: 100, burst: 5 }, 0);
+    const before = greedyStarts(bucket, { count: 500 });
+    const changedAt = before.at(-1) ?? 0;
+    bucket.setRate(10, changedAt);
+    const after = greedyStarts(bucket, { startMs: changedAt, count: 200 });
+    // Tokens earned while the old starts still filled the window come out as one burst.
+    expect(steadyRate(after, 5)).toBeCloseTo(10, 1);
+    expect(maxInWindow(after, 1000)).toBeLessThanOrEqual(10 + 5);
+  });
+
+  it("speeds up again, never beyond the new rate + burst in a window", () => {
+    const bucket = new TokenBucket({ rate: 2, burst: 1 }, 0);
+    const before = greedyStarts(bucket, { count: 10 });
+    const changedAt = before.at(-1) ?? 0;
+    bucket.setRate(50, changedAt);
+    const after = greedyStarts(bucket, { startMs: changedAt, count: 500 });
+    expect(steadyRate(after, 0)).toBeCloseTo(50, 0);
+    expect(maxInWindow([...before, ...after], 1000)).toBeLessThanOrEqual(50 + 1);
+  });
+
+  it("validates the new rate and keeps the old one", () => {
+    const bucket = new TokenBucket({ rate: 2, burst: 1 }, 0);
+    expect(() => bucket.setRate(0, 0)).toThrow(RangeError);
+    expect(bucket.rate).toBe(2);
+  });
+});
+
+describe("validateTokenBucketOptions", () => {
+  it.each([
+    [{ rate: "abc", burst: 1 }, "rate must be a number > 0 and ≤ 100000, got abc"],
+    [{ rate: 0, burst: 1 }, "rate must be a number > 0 and ≤ 100000, got 0"],
+    [{ rate: -2, burst: 1 }, "rate must be a number > 0 and ≤ 100000, got -2"],
+    [{ rate: Number.NaN, burst: 1 }, "rate must be a number > 0 and ≤ 100000, got NaN"],
+    [{ rate: "", burst: 1 }, 'rate must be a number > 0 and ≤ 100000, got ""'],
+    [{ rate: 1e6, burst: 1 }, "rate must be a number > 0 and ≤ 100000, got 1000000"],
+    [{ rate: 1, burst: 0 }, "burst must be an integer ≥ 1 and ≤ 100000, got 0"],
+    [{ rate: 1, burst: 2.5 }, "burst must be an integer ≥ 1 and ≤ 100000, got 2.5"],
+    [{ rate: 1, burst: "x" }, "burst must be an integer ≥ 1 and ≤ 100000, got x"],
+    [{ rate: 1, burst: undefined }, "burst must be an integer ≥ 1 and ≤ 100000, got undefined"],
+  ])("%o → %s", (input, message) => {
+    expect(() => validateTokenBucketOptions(input)).toThrow(new RangeError(message));
+  });
+
+  it.each([
+    [
+      { rate: "0.1", burst: "1" },
+      { rate: 0.1, burst: 1 },
+    ],
+    [
+      { rate: 3.5, burst: 50 },
+      { rate: 3.5, burst: 50 },
+    ],
+    [
+      { rate: " 1000 ", burst: 5 },
+      { rate: 1000, burst: 5 },
+    ],
+  ])("%o is accepted as %o", (input, expected) => {
+    expect(validateTokenBucketOptions(input)).toEqual(expected);
+  });
+
+  it("is what the constructor applies", () => {
+    expect(() => new TokenBucket({ rate: Number.POSITIVE_INFINITY, burst: 1 }, 0)).toThrow(
+      RangeError,
+    );
+  });
+});
