@@ -81,9 +81,7 @@ function scheduleOptions(command: Command): Command {
         "TWILIO_BULK_API_URL",
       ),
     )
-    .addOption(
-      new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"),
-    );
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"));
 }
 
 function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
@@ -118,7 +116,12 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       import("./commands/send.js"),
       import("./commands/sendOptions.js"),
     ]);
-    const options = parseSendOptions(file, raw, env.env, invocation(["send", ...restArgs(file, raw)]));
+    const options = parseSendOptions(
+      file,
+      raw,
+      env.env,
+      invocation(["send", ...restArgs(file, raw)]),
+    );
     setExit(await send(options, env));
   });
 
@@ -131,17 +134,17 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     .option("--latency <ms>", "delay before each answer", "0")
     .option("--jitter <ms>", "random extra delay, 0 to this", "0")
     .option("--error-rate <share>", "share of creates answered 500 (half of them created anyway)")
-    .option("--reset-rate <share>", "share of creates whose connection is reset before anything happens")
+    .option(
+      "--reset-rate <share>",
+      "share of creates whose connection is reset before anything happens",
+    )
     .option("--drop-rate <share>", "share of creates accepted, then dropped without an answer")
     .option("--retry-after <seconds>", "send Retry-After with 429s")
     .option("--seed <n>", "seed for the random faults", "1")
     .option("--duration <seconds>", "stop by itself after this long")
     .action(async (raw: Record<string, string | undefined>) => {
-      const [{ simulate }, { parseSimulateOptions }] = await Promise.all([
-        import("./commands/simulate.js"),
-        import("./commands/simulateOptions.js"),
-      ]);
-      setExit(await simulate(parseSimulateOptions(raw), env));
+      const { simulate } = await import("./commands/simulate.js");
+      setExit(await simulate(raw, env));
     });
 
   program

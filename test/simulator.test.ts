@@ -3,7 +3,7 @@ import { PassThrough } from "node:stream";
 import twilio from "twilio";
 import RequestClient from "twilio/lib/base/RequestClient.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { simulate } from "../src/commands/simulate.js";
+import { parseSimulateOptions, simulate } from "../src/commands/simulate.js";
 import { systemClock } from "../src/core/clock.js";
 import type { CreateRecord } from "../src/simulator/createRecord.js";
 import type { SimulatorOptions } from "../src/simulator/simulatorOptions.js";
@@ -128,7 +128,7 @@ describe("create", () => {
     const sim = await start();
     const service = {
       To: OK.To,
-      MessagingServiceSid: "MG" + "a".repeat(32),
+      MessagingServiceSid: `MG${"a".repeat(32)}`,
       Body: "x".repeat(161),
     };
     const accepted = await create(sim, service);
@@ -187,7 +187,7 @@ describe("create", () => {
 
   it("accepts any other From: long codes abroad, alphanumeric senders", async () => {
     const sim = await start();
-    for (const From of ["+447700900123", "ACME", "+15005550006"]) {
+    for (const From of ["+447700900123", "ACME", "constructor", "+15005550006"]) {
       expect((await create(sim, { ...OK, From })).status).toBe(201);
     }
   });
@@ -244,10 +244,11 @@ describe("fetch and list", () => {
     expect(missing.body).toMatchObject({ code: 20404, status: 404 });
   });
 
-  it("answers 404 with Twilio's error JSON to unknown paths", async () => {
+  it("answers unknown paths with Twilio's error JSON: 401 for another account, else 404", async () => {
     const sim = await start();
-    const response = await get(sim, "/2010-04-01/Accounts/ACnope/Calls.json?x=1");
-    expect(response.status).toBe(401);
+    expect((await get(sim, "/2010-04-01/Accounts/ACnope/Calls.json")).status).toBe(401);
+    const calls = await get(sim, `/2010-04-01/Accounts/${sim.accountSid}/Calls.json`);
+    expect(calls.status).toBe(404);
     const unknown = await get(sim, "/v1/Services");
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 20404, status: 404, more_info: expect.any(String) });
@@ -276,6 +277,10 @@ describe("fetch and list", () => {
 
     const toA = await client.messages.list({ to: a, pageSize: 2 });
     expect(toA.map((m) => m.sid)).toEqual([...sids].reverse());
+    expect((await client.messages.list({ pageSize: 4 })).map((m) => m.body)).toEqual([
+      ...["b2", "b1", "b0"],
+      ...["a6", "a5", "a4", "a3", "a2", "a1", "a0"],
+    ]);
     expect((await client.messages.list({ from: "+15551119999" })).map((m) => m.body)).toEqual([
       "b2",
       "b1",
@@ -285,6 +290,8 @@ describe("fetch and list", () => {
 
     const page = await client.messages.page({ to: a, pageSize: 3 });
     expect(page.instances.map((m) => m.body)).toEqual(["a6", "a5", "a4"]);
+    // Messages created meanwhile do not shift the pages of a walk already under way.
+    await client.messages.create({ to: a, from: OK.From, body: "late" });
     const next = await page.nextPage();
     expect(next?.instances.map((m) => m.body)).toEqual(["a3", "a2", "a1"]);
     const previous = await next?.previousPage();
@@ -293,7 +300,7 @@ describe("fetch and list", () => {
     // Not sent yet: date_sent is null, so DateSent filters judge by date_created.
     const today = new Date(new Date().toISOString().slice(0, 10));
     const day = 86_400_000;
-    expect(await client.messages.list({ dateSent: today })).toHaveLength(10);
+    expect(await client.messages.list({ dateSent: today })).toHaveLength(11);
     expect(
       await client.messages.list({ dateSentAfter: new Date(today.getTime() + day) }),
     ).toHaveLength(0);
@@ -305,7 +312,7 @@ describe("fetch and list", () => {
     expect(delivered.dateSent).toBeInstanceOf(Date);
     expect(
       await client.messages.list({ to: a, dateSentAfter: new Date(Date.now() - 60_000) }),
-    ).toHaveLength(7);
+    ).toHaveLength(8);
   });
 
   it("pages like Twilio's list JSON", async () => {
@@ -499,6 +506,21 @@ describe("close", () => {
 });
 
 describe("simulate command", () => {
+  it("parses commander's strings and names the flag in complaints", () => {
+    expect(parseSimulateOptions({ port: "0", mps: "50", latency: "5", seed: "3" })).toMatchObject({
+      port: 0,
+      mps: 50,
+      latency: 5,
+      seed: 3,
+    });
+    expect(() => parseSimulateOptions({ port: "0", mps: "abc" })).toThrow(
+      "`--mps` must be a number > 0, got `abc`",
+    );
+    expect(() => parseSimulateOptions({ port: "0", resetRate: "0.6", dropRate: "0.6" })).toThrow(
+      "must be at most 1",
+    );
+  });
+
   it("prints the URL and credentials, serves until aborted, returns 0", async () => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -531,9 +553,9 @@ describe("simulate command", () => {
     expect(await response.json()).toMatchObject({ mps: 100 });
     controller.abort();
     expect(await done).toBe(0);
-    await expect(
-      simulate({ port: 0, duration: 0.05 }, { ...env, signal: new AbortController().signal }),
-    ).resolves.toBe(0);
+    // As commander hands them over: strings.
+    const raw = { port: "0", duration: "0.05", seed: "1" };
+    await expect(simulate(raw, { ...env, signal: new AbortController().signal })).resolves.toBe(0);
     await expect(simulate({ port: 0, errorRate: 2 }, env)).rejects.toThrow(
       "`--error-rate` must be",
     );

@@ -21,7 +21,8 @@ const DEMO_BODY = "Hi {{first_name}}, your table is ready. Reply STOP to opt out
  */
 export async function demo(options: DemoOptions, env: CommandEnv): Promise<number> {
   const sim = await startSimulator({ latencyMs: 120, jitterMs: 80, seed: 7 });
-  const journal = options.journal ?? join(mkdtempSync(join(tmpdir(), "twilio-bulk-demo-")), "journal.db");
+  const journal =
+    options.journal ?? join(mkdtempSync(join(tmpdir(), "twilio-bulk-demo-")), "journal.db");
   const demoEnv: CommandEnv = {
     ...env,
     env: {

@@ -21,12 +21,20 @@ export interface SimulateOptions {
   duration?: number;
 }
 
+/** SimulateOptions as commander hands them over: every value may still be a string. */
+export type RawSimulateOptions = Partial<
+  Record<keyof SimulateOptions, string | number | undefined>
+>;
+
 /**
  * `twilio-bulk simulate`: a local fake Twilio for demos and rehearsals. stdout gets only
  * `KEY=value` lines, so a script can `eval` or `source` them; the human talk goes to stderr.
+ * Takes checked options or commander's raw strings alike; both go through parseSimulateOptions.
  */
-export async function simulate(options: SimulateOptions, env: CommandEnv): Promise<number> {
-  // Checked again: a script or test may call this without going through the CLI's parsing.
+export async function simulate(
+  options: SimulateOptions | RawSimulateOptions,
+  env: CommandEnv,
+): Promise<number> {
   const checked = parseSimulateOptions(options);
   const { duration } = checked;
   const simulatorOptions = toSimulatorOptions(checked);
@@ -60,9 +68,7 @@ export async function simulate(options: SimulateOptions, env: CommandEnv): Promi
  * Checks options as commander gives them (strings) or as a caller does (numbers), naming the
  * flag in every complaint, e.g. "`--mps` must be a number > 0, got `abc`".
  */
-export function parseSimulateOptions(
-  raw: Partial<Record<keyof SimulateOptions, string | number | undefined>>,
-): SimulateOptions {
+export function parseSimulateOptions(raw: RawSimulateOptions): SimulateOptions {
   const rate = { min: 0, max: 1 };
   const text = (value: string | number | undefined) =>
     value === undefined ? undefined : String(value);
@@ -82,7 +88,7 @@ export function parseSimulateOptions(
     duration: parseNumberOption("--duration", raw.duration, { min: 0, exclusiveMin: true }),
   };
   const faults = (options.errorRate ?? 0) + (options.resetRate ?? 0) + (options.dropRate ?? 0);
-  if (faults > 1) {
+  if (faults > 1 + 1e-9) {
     throw new UsageError(
       `\`--error-rate\` + \`--reset-rate\` + \`--drop-rate\` must be at most 1, got \`${faults}\``,
     );

@@ -8,7 +8,10 @@ const NEWLINE = 0x0a;
  * naming its line and byte column. A character split across two chunks is held back until
  * it is whole, so every chunk handed on ends on a character boundary.
  */
-export async function* checkUtf8(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+export async function* checkUtf8(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+): AsyncGenerator<Buffer> {
   let carry: Buffer | undefined;
   let line = 1;
   let bytesIntoLine = 0;
@@ -21,7 +24,8 @@ export async function* checkUtf8(chunks: AsyncIterable<Buffer>, file: string): A
     carry = whole.length < bytes.length ? Buffer.from(bytes.subarray(whole.length)) : undefined;
     const lastNewline = whole.lastIndexOf(NEWLINE);
     line += countNewlines(whole);
-    bytesIntoLine = lastNewline === -1 ? bytesIntoLine + whole.length : whole.length - lastNewline - 1;
+    bytesIntoLine =
+      lastNewline === -1 ? bytesIntoLine + whole.length : whole.length - lastNewline - 1;
     if (whole.length > 0) yield whole;
   }
   if (carry !== undefined) throw notUtf8(carry, 0, { file, line, bytesIntoLine });

@@ -83,7 +83,8 @@ export class JsonParser {
 
   /** Signals the end of input; returns what the end completed. Throws JsonSyntaxError. */
   end(): JsonElement[] {
-    if (this.#pending !== "") throw this.#errorAtEnd("unexpected end of input inside a string escape");
+    if (this.#pending !== "")
+      throw this.#errorAtEnd("unexpected end of input inside a string escape");
     if (this.#state === "number") this.#endNumber();
     else if (this.#state === "literal") this.#endLiteral();
     if (this.#state !== "done") throw this.#unexpectedEnd();
@@ -261,10 +262,12 @@ export class JsonParser {
       return 2;
     }
     const digits = text.slice(at + 2, at + 6);
-    if (/^[0-9a-fA-F]{0,3}$/.test(digits)) return 0;
-    if (!/^[0-9a-fA-F]{4}$/.test(digits)) {
-      throw this.#error(`invalid escape \`\\u${digits}\` in a string`, at);
+    const bad = digits.search(/[^0-9a-fA-F]/);
+    if (bad !== -1) {
+      // Up to the first bad character only, so the message does not depend on chunking.
+      throw this.#error(`invalid escape \`\\u${digits.slice(0, bad + 1)}\` in a string`, at);
     }
+    if (digits.length < 4) return 0;
     this.#token += String.fromCharCode(Number.parseInt(digits, 16));
     return 6;
   }
@@ -327,7 +330,11 @@ export class JsonParser {
   #unexpectedEnd(): JsonSyntaxError {
     if (this.#state === "string") {
       const { line, column } = this.#tokenAt;
-      return new JsonSyntaxError(`the string at line ${line}, column ${column} is never closed`, line, column);
+      return new JsonSyntaxError(
+        `the string at line ${line}, column ${column} is never closed`,
+        line,
+        column,
+      );
     }
     const open = this.#stack.at(-1);
     if (open !== undefined) {
@@ -342,7 +349,14 @@ export class JsonParser {
 }
 
 function isNumberChar(char: string): boolean {
-  return (char >= "0" && char <= "9") || char === "-" || char === "+" || char === "." || char === "e" || char === "E";
+  return (
+    (char >= "0" && char <= "9") ||
+    char === "-" ||
+    char === "+" ||
+    char === "." ||
+    char === "e" ||
+    char === "E"
+  );
 }
 
 function isLetter(char: string): boolean {

@@ -1,5 +1,5 @@
 import { pipeline } from "node:stream/promises";
-import { CsvError, parse } from "csv-parse";
+import { CsvError, type InfoRecord, type Options, parse } from "csv-parse";
 import { InputError } from "../errors.js";
 import type { InputRecord } from "./openInput.js";
 
@@ -16,57 +16,82 @@ export interface CsvOptions {
 
 /**
  * RFC 4180 records with the first row as header. Line numbers are counted here, not taken
- * from csv-parse, whose count goes wrong after a quoted field holding CRLF.
+ * from csv-parse, whose count goes wrong after a quoted field holding CRLF; and they are
+ * counted in its synchronous record hook, so they are current when it reports an error.
  */
 export async function* readCsv(
   bytes: AsyncIterable<Buffer>,
   { file, toColumn }: CsvOptions,
 ): AsyncGenerator<InputRecord> {
+  const rows = new CsvRows(file, toColumn);
   const parser = parse({
     bom: true,
-    info: true,
     skip_empty_lines: true,
     // Explicit, so a file mixing line endings does not keep a stray CR in its last field.
     record_delimiter: ["\r\n", "\n", "\r"],
     max_record_size: MAX_ROW_BYTES,
+    // Its typings say the hook returns a row; it may return anything, or nothing to skip one.
+    on_record: ((record: string[], info: InfoRecord) =>
+      rows.next(record, info)) as unknown as Options["on_record"],
   });
   // Failures of either side reach us through the parser's iterator.
   pipeline(bytes, parser).catch(() => {});
-  let header: string[] | undefined;
-  let nextLine = 1;
-  let emptyLines = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<CsvRow>) {
-      const line = nextLine + info.empty_lines - emptyLines;
-      emptyLines = info.empty_lines;
-      nextLine = line + 1 + lineBreaksIn(record);
-      if (header === undefined) {
-        header = readHeader(record, { file, line }, toColumn);
-      } else if (!record.every((field) => field === "")) {
-        yield { line, fields: toFields(header, record) };
-      }
-    }
+    yield* parser as AsyncIterable<InputRecord>;
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = nextLine + Number(error.empty_lines ?? emptyLines) - emptyLines;
-    throw csvError(error, { file, line }, header);
+    throw error instanceof CsvError ? rows.explain(error) : error;
   }
-  if (header === undefined) {
-    throw new InputError("the file is empty; expected a header row such as `to,body`", {
-      file,
-    });
-  }
+  rows.end();
 }
 
-interface CsvRow {
-  record: string[];
-  info: { empty_lines: number };
+/** Where each record starts, the header, and what the parser's errors mean for this file. */
+class CsvRows {
+  #header: string[] | undefined;
+  #nextLine = 1;
+  #emptyLines = 0;
+
+  constructor(
+    readonly file: string,
+    readonly toColumn: string,
+  ) {}
+
+  next(record: string[], info: { empty_lines: number }): InputRecord | undefined {
+    const line = this.#startLine(info.empty_lines);
+    this.#emptyLines = info.empty_lines;
+    this.#nextLine = line + 1 + lineBreaksIn(record);
+    if (this.#header === undefined) {
+      this.#header = readHeader(record, { file: this.file, line }, this.toColumn);
+      return undefined;
+    }
+    // Spreadsheets export trailing rows of bare commas; they hold nothing to send.
+    if (record.every((field) => field === "")) return undefined;
+    return { line, fields: toFields(this.#header, record) };
+  }
+
+  explain(error: CsvError): InputError {
+    const line = this.#startLine(Number(error.empty_lines ?? this.#emptyLines));
+    return csvError(error, { file: this.file, line }, this.#header);
+  }
+
+  end(): void {
+    if (this.#header === undefined) {
+      throw new InputError("the file is empty; expected a header row such as `to,body`", {
+        file: this.file,
+      });
+    }
+  }
+
+  /** Blank lines are skipped only between records, so the ones counted since the last precede this one. */
+  #startLine(emptyLines: number): number {
+    return this.#nextLine + emptyLines - this.#emptyLines;
+  }
 }
 
 function lineBreaksIn(record: string[]): number {
   let breaks = 0;
   for (const field of record) {
-    if (field.includes("\n") || field.includes("\r")) breaks += field.split(/\r\n|\r|\n/).length - 1;
+    if (field.includes("\n") || field.includes("\r"))
+      breaks += field.split(/\r\n|\r|\n/).length - 1;
   }
   return breaks;
 }

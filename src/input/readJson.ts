@@ -4,7 +4,10 @@ import { type JsonElement, JsonParser, JsonSyntaxError } from "./jsonParser.js";
 import type { InputRecord } from "./openInput.js";
 
 /** The objects of a top-level JSON array, each numbered with the line where it starts. */
-export async function* readJson(text: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord> {
+export async function* readJson(
+  text: AsyncIterable<string>,
+  file: string,
+): AsyncGenerator<InputRecord> {
   const parser = new JsonParser({ topLevel: "array" });
   try {
     for await (const chunk of text) yield* records(parser.write(chunk), file);

@@ -4,7 +4,10 @@ import { JsonParser, JsonSyntaxError } from "./jsonParser.js";
 import type { InputRecord } from "./openInput.js";
 
 /** One JSON object per line; blank lines are skipped, and one bad line stops the file. */
-export async function* readNdjson(text: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord> {
+export async function* readNdjson(
+  text: AsyncIterable<string>,
+  file: string,
+): AsyncGenerator<InputRecord> {
   let line = 0;
   for await (const content of lines(text)) {
     line++;

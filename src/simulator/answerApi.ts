@@ -32,7 +32,7 @@ export function answerApi(state: SimulatorState, request: ApiRequest): Reply {
   if (!isAuthorized(authorization, route.accountSid, options)) return json(401, authError());
   switch (route.kind) {
     case "list": {
-      const result = listMessages(state.store.all(), path, request.query);
+      const result = listMessages(state.store, path, request.query);
       return result.ok ? json(200, result.page) : json(result.error.status, result.error);
     }
     case "fetch": {

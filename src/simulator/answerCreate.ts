@@ -17,7 +17,7 @@ export interface CreateRequest {
  * Decides a create, in the order its fate would be sealed at Twilio: the network (reset), the
  * concurrency limit, auth, the rate limit, validation, and only for a valid message the
  * server-side faults, since a 500 or a lost answer can only leave behind a message that was valid.
- * Refused requests (401, 400) count towards `mps`, as they did reach the API.
+ * A create refused by validation (400) counts towards `mps`: it did reach the API. A 401 does not.
  */
 export function answerCreate(
   state: SimulatorState,

@@ -40,7 +40,7 @@ export function writeReply(
   reply: Reply,
   extraHeaders: Record<string, string> = {},
 ): void {
-  if (res.destroyed || res.writableEnded) return;
+  if (res.destroyed || res.writableEnded || req.socket.destroyed) return;
   if (reply.kind === "destroy") {
     req.socket.destroy();
     return;

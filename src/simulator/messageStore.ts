@@ -58,6 +58,10 @@ const SENT_STATUSES = new Set(["sent", "delivered", "undelivered", "failed", "re
 export class MessageStore {
   readonly #messages: SimMessage[] = [];
   readonly #bySid = new Map<string, SimMessage>();
+  readonly #indexBySid = new Map<string, number>();
+  // Positions by To, ascending: finding an in-doubt create lists by To, and a million-message
+  // rehearsal must not scan every message for each such lookup.
+  readonly #indicesByTo = new Map<string, number[]>();
 
   constructor(private readonly sidSource: Prng) {}
 
@@ -72,13 +76,27 @@ export class MessageStore {
       dateSent: null,
       dateUpdated: now,
     };
-    this.#messages.push(message);
+    const index = this.#messages.push(message) - 1;
     this.#bySid.set(message.sid, message);
+    this.#indexBySid.set(message.sid, index);
+    const sameTo = this.#indicesByTo.get(message.to);
+    if (sameTo) sameTo.push(index);
+    else this.#indicesByTo.set(message.to, [index]);
     return message;
   }
 
   get(sid: string): SimMessage | undefined {
     return this.#bySid.get(sid);
+  }
+
+  /** Position of a message in `all()`, or -1. */
+  indexOf(sid: string): number {
+    return this.#indexBySid.get(sid) ?? -1;
+  }
+
+  /** Positions in `all()` of the messages to `to`, ascending; callers must not modify it. */
+  indicesTo(to: string): readonly number[] {
+    return this.#indicesByTo.get(to) ?? [];
   }
 
   /** The live list, oldest first: callers must not modify it. */

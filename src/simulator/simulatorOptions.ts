@@ -13,15 +13,22 @@ export interface SimulatorOptions {
   apiKeys?: Record<string, string>;
   /** Creates accepted in any sliding 1 s window; beyond it, 429 code 20429. @default Infinity */
   mps?: number;
-  /** Requests in progress at once (latency wait included); beyond it, 429 20429. @default Infinity */
+  /**
+   * API requests in progress at once, counted from arrival to answer (latency wait included, and
+   * a request refused with 429 counts until its own answer); beyond it, 429 20429.
+   * @default Infinity
+   */
   concurrency?: number;
-  /** Delay before every answer, in ms. @default 0 */
+  /** Delay before every API answer (not /_sim/), in ms. @default 0 */
   latencyMs?: number;
   /** Extra delay drawn uniformly from 0..jitterMs per request. @default 0 */
   jitterMs?: number;
   /** Share 0..1 of valid creates answered 500 (code 20500); half of them did create. @default 0 */
   serverErrorRate?: number;
-  /** Share 0..1 of creates whose connection is destroyed before anything is created. @default 0 */
+  /**
+   * Share 0..1 of creates whose connection is destroyed (after the latency wait) with nothing
+   * created. @default 0
+   */
   resetRate?: number;
   /** Share 0..1 of valid creates that create the message, then destroy the socket. @default 0 */
   dropRate?: number;
@@ -97,7 +104,8 @@ function validate(o: ResolvedSimulatorOptions): void {
     number(key, o[key], (v) => v >= 0 && v <= 1, "a share between 0 and 1");
   }
   const faults = o.serverErrorRate + o.resetRate + o.dropRate;
-  number("serverErrorRate + resetRate + dropRate", faults, (v) => v <= 1, "at most 1");
+  // The tolerance lets 0.1 + 0.2 + 0.7 through, which floating point sums to 1.0000000000000002.
+  number("serverErrorRate + resetRate + dropRate", faults, (v) => v <= 1 + 1e-9, "at most 1");
   if (o.retryAfterSeconds !== undefined) {
     number("retryAfterSeconds", o.retryAfterSeconds, (v) => v >= 0, "a number >= 0");
   }

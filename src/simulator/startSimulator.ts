@@ -93,6 +93,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   });
   server.on("clientError", (_error, socket) => socket.destroy());
+  // Node's 5 s default races clients that keep idle sockets longer: a create sent on a socket
+  // the server is closing fails with ECONNRESET, a fault nobody asked for. close() ends them all.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

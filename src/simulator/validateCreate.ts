@@ -14,9 +14,9 @@ const SCHEDULE_MAX_S = 35 * 24 * 3600;
 const E164 = /^(?:[a-z]+:)?\+[1-9]\d{7,14}$/;
 
 /**
- * Turns a create form into the message to store or the 400 Twilio would answer. Checks run in
- * Twilio's order (presence, size, scheduling, To format, then the test numbers), so a request
- * with several problems gets the same code as from the real API.
+ * Turns a create form into the message to store or the 400 Twilio would answer. Checks run in a
+ * fixed order: presence, size, scheduling, To format, then the test numbers. Twilio does not
+ * document its own order, so a request with several problems may get another code there.
  */
 export function validateCreate(form: URLSearchParams, nowMs: number): CreateDecision {
   const to = form.get("To") ?? "";
@@ -47,7 +47,7 @@ export function validateCreate(form: URLSearchParams, nowMs: number): CreateDeci
   if (validity !== null && !/^\d+$/.test(validity)) return badValidity();
   if (validity !== null && (Number(validity) < 1 || Number(validity) > 36000)) return badValidity();
   if (!E164.test(to)) return refuse(21211, `The 'To' number ${to} is not a valid phone number.`);
-  const magic = (from && MAGIC_FROM[from]) || MAGIC_TO[to];
+  const magic = (from && MAGIC_FROM.get(from)) || MAGIC_TO.get(to);
   if (magic) return refuse(magic.code, magic.message);
 
   const status = sendAt ? "scheduled" : messagingServiceSid ? "accepted" : "queued";

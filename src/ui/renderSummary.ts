@@ -24,7 +24,7 @@ export function renderPlan(plan: Plan, rate: number): string {
 
 export function renderSummary(summary: RunSummary, c: Colors): string {
   const { counts, run } = summary;
-  const label = run.name ? `"${run.name}" (run ${run.id})` : `run ${run.id}`;
+  const label = run.name ? `"${run.name}" (${run.id})` : String(run.id);
   const lines = [
     c.bold(`Run ${label}, ${run.input === "-" ? "<stdin>" : run.input}: ${run.phase}`),
     row("sent", counts.sent, counts.sent > 0 ? c.green : String),

@@ -3,7 +3,11 @@ import type { CallResult } from "../../src/core/callResult.js";
 import { classifyCall, parseRetryAfter } from "../../src/core/classifyCall.js";
 
 const SID = "SM0123456789abcdef0123456789abcdef";
-const response = (status: number, body: unknown, headers: Record<string, string> = {}): CallResult => ({
+const response = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): CallResult => ({
   kind: "response",
   status,
   headers,
@@ -16,7 +20,11 @@ const network = (code: string): CallResult => ({ kind: "network", code, message:
 describe("classifyCall", () => {
   it.each([
     ["201 with a Message", response(201, { sid: SID, status: "queued" }), "sent"],
-    ["201 with an MMS sid", response(201, { sid: SID.replace("SM", "MM"), status: "queued" }), "sent"],
+    [
+      "201 with an MMS sid",
+      response(201, { sid: SID.replace("SM", "MM"), status: "queued" }),
+      "sent",
+    ],
     ["201 with no sid", response(201, { status: "queued" }), "in_doubt"],
     ["201 with HTML", response(201, "<html>oops</html>"), "in_doubt"],
     ["429 20429", twilioError(429, 20429), "retry"],
