@@ -55,16 +55,7 @@ export function buildRequest(record: { fields: Fields }, defaults: RequestDefaul
   const toColumn = (defaults.toColumn ?? "to").trim().toLowerCase();
   const rawTo = cell(toColumn)?.trim() || undefined;
   const to = recipient(rawTo, toColumn, defaults.defaultCountry, problems);
-  const known = problems.length;
-  const body = messageBody(record.fields, cell("body"), defaults.bodyTemplate, problems);
-  const templateFailed = problems.length > known && body === undefined;
-  const mediaUrl = mediaUrls(
-    Object.hasOwn(record.fields, "media_url") ? record.fields.media_url : undefined,
-    problems,
-  );
-  if (body === undefined && mediaUrl.length === 0 && !templateFailed) {
-    problems.push("nothing to send: no body and no media_url");
-  }
+  const { body, mediaUrl } = content(record.fields, cell, defaults.bodyTemplate, problems);
   const request: MessageRequest = { to: to ?? "" };
   if (body !== undefined) request.body = body;
   if (mediaUrl.length > 0) request.mediaUrl = mediaUrl;
@@ -109,6 +100,31 @@ function recipient(
   if (phone.ok) return phone.e164;
   problems.push(`${column}: ${phone.reason}`);
   return undefined;
+}
+
+function content(
+  fields: Fields,
+  cell: (name: string) => string | undefined,
+  template: string | undefined,
+  problems: string[],
+): { body: string | undefined; mediaUrl: string[] } {
+  const known = problems.length;
+  const body = messageBody(
+    fields,
+    template === undefined ? cell("body") : undefined,
+    template,
+    problems,
+  );
+  const unreadable = problems.length > known && body === undefined;
+  const mediaUrl = mediaUrls(
+    Object.hasOwn(fields, "media_url") ? fields.media_url : undefined,
+    problems,
+  );
+  // When the body could not be read or rendered, that reason says it all.
+  if (body === undefined && mediaUrl.length === 0 && !unreadable) {
+    problems.push("nothing to send: no body and no media_url");
+  }
+  return { body, mediaUrl };
 }
 
 function messageBody(

@@ -1,4 +1,4 @@
-import { countSegments } from "./countSegments.js";
+import { countSegments } from "../core/countSegments.js";
 import { MAGIC_FROM, MAGIC_TO } from "./magicNumbers.js";
 import type { NewMessage } from "./messageStore.js";
 import { type TwilioErrorBody, twilioError } from "./twilioError.js";
@@ -51,7 +51,8 @@ export function validateCreate(form: URLSearchParams, nowMs: number): CreateDeci
   if (magic) return refuse(magic.code, magic.message);
 
   const status = sendAt ? "scheduled" : messagingServiceSid ? "accepted" : "queued";
-  const numSegments = String(countSegments(body));
+  // Twilio bills a media-only message as one segment.
+  const numSegments = String(Math.max(1, countSegments(body).segments));
   return {
     ok: true,
     message: { to, from, messagingServiceSid, body, mediaUrls, status, numSegments },

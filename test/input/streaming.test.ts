@@ -61,8 +61,7 @@ describe("a 200,000-row list", () => {
         lastLine = record.line;
         if (count % 25_000 === 0) peak = Math.max(peak, retainedMb() - baseline);
       }
-      console.log(format, "peak retained MB", peak.toFixed(1));
-    expect(count).toBe(ROWS);
+      expect(count).toBe(ROWS);
       expect(lastLine).toBe(format === "ndjson" ? ROWS : ROWS + 1);
       // Holding the records, or the ~20 MB file, would be well over this.
       expect(peak).toBeLessThan(50);

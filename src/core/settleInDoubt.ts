@@ -1,0 +1,42 @@
+import type { AttemptMatch } from "./matchMessages.js";
+
+/** Where reconcile moves an in-doubt row. */
+export type Settlement =
+  | { state: "sent"; sid: string; duplicates: string[] }
+  | { state: "pending"; reason: string }
+  | { state: "in_doubt"; reason: string };
+
+export interface SettleContext {
+  /** Wall-clock ms when the row's latest attempt started. */
+  lastAttemptAt: number;
+  nowMs: number;
+  /** How long a created message may take to show in Twilio's list. */
+  graceMs: number;
+  /** False when the list was cut off, so a missing message may just be further down. */
+  listComplete: boolean;
+}
+
+/**
+ * Found → sent (with any duplicates). Not found → pending, so the next send sends it, but only
+ * when the search was complete and the attempt is older than the grace period: a message Twilio
+ * created a moment ago may not be listed yet, and sending it again would text the person twice.
+ */
+export function settleInDoubt(match: AttemptMatch, context: SettleContext): Settlement {
+  if (match.sid !== null) {
+    return { state: "sent", sid: match.sid, duplicates: match.duplicates };
+  }
+  if (!context.listComplete) {
+    return {
+      state: "in_doubt",
+      reason: "Twilio's message list for this number is too long to search to the attempt",
+    };
+  }
+  const ageMs = context.nowMs - context.lastAttemptAt;
+  if (ageMs < context.graceMs) {
+    return {
+      state: "in_doubt",
+      reason: `not in Twilio's message list yet, and attempted less than --grace (${Math.round(context.graceMs / 1000)} s) ago`,
+    };
+  }
+  return { state: "pending", reason: "reconcile found no such message at Twilio" };
+}
