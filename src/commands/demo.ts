@@ -37,7 +37,7 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
   };
   const invocation = `twilio-bulk send ${DEMO_LIST} --from +15005550006 --body '${DEMO_BODY}' --default-country US --rate ${options.rate ?? "10"} --api-url ${sim.url} --journal ${journal}`;
   env.stdout.write(
-    `Simulator listening on ${sim.url}. Sending ${DEMO_LIST} through it:\n  ${invocation}\n\n`,
+    `A Twilio simulator is listening on ${sim.url} for this demo. It runs, in effect:\n  ${invocation}\n\n`,
   );
   try {
     const code = await send(
@@ -58,7 +58,15 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
       demoEnv,
     );
     env.stdout.write(
-      `\nsend exited ${code}${code === 1 ? " (some rows failed or were invalid, as the demo list intends)" : ""}.\nThe simulator received ${sim.creates().length} requests and created ${sim.messages().length} messages.\nJournal: ${journal}\n`,
+      [
+        "",
+        `send exited ${code}${code === 1 ? " (some rows failed or were invalid, as the demo list intends)" : ""}.`,
+        `The simulator received ${sim.creates().length} requests and created ${sim.messages().length} messages.`,
+        "Look at the run in the demo's journal:",
+        `  npx twilio-bulk report --journal ${journal}`,
+        `  npx twilio-bulk report --rows --state invalid --journal ${journal}`,
+        "",
+      ].join("\n"),
     );
     return code === 0 || code === 1 ? 0 : code;
   } finally {

@@ -1,0 +1,126 @@
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach } from "vitest";
+import type { SimulatorOptions } from "../../src/simulator/simulatorOptions.js";
+import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
+import { makeTempDir } from "./tempDir.js";
+
+/** A sender every simulator accepts (Twilio's magic "valid" test number). */
+export const FROM = "+15005550006";
+
+export interface SendFixture {
+  /** Starts a simulator that is closed after the test. */
+  simulator(options?: SimulatorOptions): Promise<RunningSimulator>;
+  /** The test's own directory, removed after it. */
+  dir(): string;
+  /** Writes a file into the test's directory and returns its path. */
+  file(name: string, content: string | Buffer): string;
+  /** The test's journal file. */
+  journalPath(): string;
+  /** TWILIO_* credentials for a simulator, plus the journal: the environment of a send. */
+  env(sim: RunningSimulator, extra?: Record<string, string | undefined>): Record<string, string>;
+}
+
+/**
+ * Per test: a temp directory with its journal, and simulators that are closed afterwards, so
+ * every test stands alone and stops by itself.
+ */
+export function useSendFixture(): SendFixture {
+  const running: RunningSimulator[] = [];
+  let temp: ReturnType<typeof makeTempDir> | undefined;
+  beforeEach(() => {
+    temp = makeTempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((sim) => sim.close()));
+    temp?.remove();
+    temp = undefined;
+  });
+  const dir = () => {
+    if (!temp) throw new Error("useSendFixture: only inside a test");
+    return temp.path;
+  };
+  return {
+    async simulator(options = {}) {
+      const sim = await startSimulator(options);
+      running.push(sim);
+      return sim;
+    },
+    dir,
+    file(name, content) {
+      const path = join(dir(), name);
+      writeFileSync(path, content);
+      return path;
+    },
+    journalPath: () => join(dir(), "journal.db"),
+    env(sim, extra = {}) {
+      const env: Record<string, string> = {
+        TWILIO_ACCOUNT_SID: sim.accountSid,
+        TWILIO_AUTH_TOKEN: sim.authToken,
+        TWILIO_BULK_JOURNAL: join(dir(), "journal.db"),
+      };
+      for (const [key, value] of Object.entries(extra)) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+      }
+      return env;
+    },
+  };
+}
+
+/** A CSV of `n` distinct recipients (+1202555xxxx) with a body column. */
+export function csvList(n: number, body = "hello"): string {
+  const lines = ["to,first_name,body"];
+  for (let i = 0; i < n; i++) lines.push(`+1202555${String(1000 + i)},Name${i},${body}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** A port nothing listens on: bound by us, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== "object" || address === null) throw new Error("no port");
+  return address.port;
+}
+
+export interface JournalRow {
+  idx: number;
+  line: number;
+  to_number: string | null;
+  state: string;
+  reason: string | null;
+  attempts: number;
+  http_status: number | null;
+  error_code: number | null;
+  error_message: string | null;
+  sid: string | null;
+  twilio_status: string | null;
+}
+
+export interface JournalAttempt {
+  row_idx: number;
+  n: number;
+  outcome: string;
+  http_status: number | null;
+  error_code: number | null;
+  sid: string | null;
+}
+
+/** The journal as `send` left it, read with plain SQL (read-only, not through our Journal). */
+export function readJournal(path: string): { rows: JournalRow[]; attempts: JournalAttempt[] } {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      rows: db.prepare("SELECT * FROM rows ORDER BY run_id, idx").all() as JournalRow[],
+      attempts: db
+        .prepare("SELECT * FROM attempts ORDER BY run_id, row_idx, n")
+        .all() as JournalAttempt[],
+    };
+  } finally {
+    db.close();
+  }
+}
