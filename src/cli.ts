@@ -111,7 +111,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")
       .option("--json", "print the summary as JSON on stdout"),
-  ).action(async (file: string, raw: Record<string, string | boolean | undefined>) => {
+  ).action(async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
     const [{ send }, { parseSendOptions }] = await Promise.all([
       import("./commands/send.js"),
       import("./commands/sendOptions.js"),
@@ -120,10 +120,156 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       file,
       raw,
       env.env,
-      invocation(["send", ...restArgs(file, raw)]),
+      invocation(["send", ...restArgs(file, raw, cmd)]),
     );
     setExit(await send(options, env));
   });
+
+  scheduleOptions(
+    program
+      .command("reconcile")
+      .description(
+        "settle in-doubt rows by finding them in Twilio's message list: found → sent, not found → pending",
+      )
+      .option("--run <id|name>", "the run (default: the newest)")
+      .option(
+        "--grace <duration>",
+        "send again (make pending) only rows attempted longer ago than this: 10m, 90s, 1h",
+        "10m",
+      )
+      .option("--json", "print the summary as JSON on stdout"),
+  ).action(async (raw: Record<string, string | boolean | undefined>) => {
+    const [{ reconcile }, { parseReconcileOptions }] = await Promise.all([
+      import("./commands/reconcile.js"),
+      import("./commands/reconcileOptions.js"),
+    ]);
+    setExit(await reconcile(parseReconcileOptions(raw, env.env), env));
+  });
+
+  program
+    .command("runs")
+    .description("list the runs in the journal with their row counts")
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .option("--json", "print the runs as JSON on stdout")
+    .action(async (raw: { journal?: string; json?: boolean }) => {
+      const { runs } = await import("./commands/runs.js");
+      setExit(await runs(raw, env));
+    });
+
+  scheduleOptions(
+    selectionOptions(
+      program
+        .command("retry")
+        .description("send again the rows of a run selected by HTTP status, error code or state")
+        .option("--run <id|name>", "the run (default: the newest)"),
+      "failed or pending",
+    )
+      .option("--dry-run", "list the rows that would be retried; send nothing")
+      .option("--json", "print the summary as JSON on stdout"),
+  ).action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
+    const [{ retry }, { parseRetryOptions }] = await Promise.all([
+      import("./commands/retry.js"),
+      import("./commands/retryOptions.js"),
+    ]);
+    setExit(await retry(parseRetryOptions(raw, env.env), env));
+  });
+
+  selectionOptions(
+    program
+      .command("report")
+      .description("what became of a run: counts, errors with what to do, or the rows themselves")
+      .option("--run <id|name>", "the run (default: the newest)")
+      .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+      .option("--format <format>", "table, json or csv", "table")
+      .option("--out <file>", "write to this file (created readable by you only)")
+      .option("--rows", "list rows (original columns plus their outcome) instead of the summary"),
+    "any state (implies --rows)",
+  ).action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
+    const [{ report }, { parseReportOptions }] = await Promise.all([
+      import("./commands/report.js"),
+      import("./commands/reportOptions.js"),
+    ]);
+    setExit(await report(parseReportOptions(raw), env));
+  });
+
+  program
+    .command("status")
+    .description("fetch the delivery status of a run's sent messages that are not final yet")
+    .option("--run <id|name>", "the run (default: the newest)")
+    .option("--rate <n>", "fetches started per second", "10")
+    .option("--burst <n>", "starts allowed back to back after an idle spell", "1")
+    .option("--concurrency <n>", "requests in flight at most (default: the rate, at most 100)")
+    .option("--max-attempts <n>", "fetches per message when Twilio answers 429 or 5xx", "3")
+    .option("--timeout <seconds>", "per-request timeout", "30")
+    .addOption(
+      new Option("--api-url <url>", "send requests to this origin instead of Twilio's").env(
+        "TWILIO_BULK_API_URL",
+      ),
+    )
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .option("--json", "print the summary as JSON on stdout")
+    .action(async (raw: Record<string, string | boolean | undefined>) => {
+      const [{ status }, { parseScheduleOptions }] = await Promise.all([
+        import("./commands/status.js"),
+        import("./commands/sendOptions.js"),
+      ]);
+      const options = {
+        ...parseScheduleOptions(raw, env.env),
+        run: raw.run as string | undefined,
+        journal: raw.journal as string | undefined,
+        json: raw.json === true,
+      };
+      setExit(await status(options, env));
+    });
+
+  const suppress = program
+    .command("suppress")
+    .description("the numbers never to text again: list, add, remove, import");
+  const journalOption = () =>
+    new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL");
+  const countryOption = () =>
+    new Option("--default-country <code>", "ISO country for numbers written without +country");
+  suppress
+    .command("list")
+    .description("list the suppressed numbers with why and since when")
+    .addOption(journalOption())
+    .option("--json", "print the list as JSON on stdout")
+    .action(async (raw: { journal?: string; json?: boolean }) => {
+      const { suppressList } = await import("./commands/suppress.js");
+      setExit(await suppressList(raw, env));
+    });
+  suppress
+    .command("add")
+    .description("suppress numbers")
+    .argument("<number...>", "phone numbers")
+    .addOption(journalOption())
+    .addOption(countryOption())
+    .option("--reason <text>", "why (shown when a row is skipped)")
+    .action(async (numbers: string[], raw: Record<string, string | undefined>) => {
+      const { suppressAdd } = await import("./commands/suppress.js");
+      setExit(await suppressAdd(numbers, raw, env));
+    });
+  suppress
+    .command("remove")
+    .description("take numbers off the list: later runs may text them again")
+    .argument("<number...>", "phone numbers")
+    .addOption(journalOption())
+    .addOption(countryOption())
+    .action(async (numbers: string[], raw: Record<string, string | undefined>) => {
+      const { suppressRemove } = await import("./commands/suppress.js");
+      setExit(await suppressRemove(numbers, raw, env));
+    });
+  suppress
+    .command("import")
+    .description("suppress every number of a file: one a line, or a CSV with a to or number column")
+    .argument("<file>", "the file; - reads standard input")
+    .addOption(journalOption())
+    .addOption(countryOption())
+    .option("--reason <text>", "why (default: imported from <file>)")
+    .action(async (file: string, raw: Record<string, string | undefined>) => {
+      const { suppressImport } = await import("./commands/suppress.js");
+      setExit(await suppressImport(file, raw, env));
+    });
 
   program
     .command("simulate")
@@ -160,11 +306,26 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
   return program;
 }
 
+/** `--state`, `--status`, `--code`: repeatable, comma-separated; shared by retry and report. */
+function selectionOptions(command: Command, states: string): Command {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  return command
+    .option("--status <statuses>", "rows whose last answer had this HTTP status, e.g. 429", collect)
+    .option("--code <codes>", "rows with this Twilio error code, e.g. 20429,30001", collect)
+    .option("--state <states>", `rows in this state: ${states}`, collect);
+}
+
 /** The command line as given, rebuilt from commander's parse so it can be printed to resume. */
-function restArgs(file: string, raw: Record<string, string | boolean | undefined>): string[] {
+function restArgs(
+  file: string,
+  raw: Record<string, string | boolean | undefined>,
+  cmd: Command,
+): string[] {
   const args = [file];
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === false) continue;
+    // Defaults and environment values apply again by themselves; repeat only what was typed.
+    if (cmd.getOptionValueSource(key) !== "cli") continue;
     if (key === "json" || key === "dryRun" || key === "newRun") continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
@@ -173,7 +334,8 @@ function restArgs(file: string, raw: Record<string, string | boolean | undefined
   return args;
 }
 
-function reportError(error: unknown, env: CommandEnv): number {
+/** Exported so in-process tests end a command exactly as the process would. */
+export function reportError(error: unknown, env: CommandEnv): number {
   if (error instanceof CliError) {
     env.stderr.write(`twilio-bulk: ${error.message}\n`);
     if (error.hint) env.stderr.write(`${error.hint}\n`);

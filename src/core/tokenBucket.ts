@@ -8,12 +8,13 @@
  *   releases a whole second's worth at once (81 starts in one 1 s window at a 50/s target).
  * - A bucket that holds only `burst` tokens loses rate to late timers: when one fires late the
  *   bucket is already full and the tokens of that lateness overflow. With timers 0–4 ms late it
- *   kept 34 % of 1000/s (test/core/tokenBucket.test.ts). Room for LATENESS_ALLOWANCE_MS more of
- *   rate keeps the long-run rate (measured 50.0/s and 500.5/s, and ±1 % in the tests).
- * - That room would also let rate × 10 ms extra starts out at once after every pause, so a
- *   start that nobody waited for, after a gap, first empties the room: after idle the burst is
- *   exactly `burst`. (A caller that was told to wait, or is still starting back to back, keeps
- *   it; those are the starts the room exists for.)
+ *   kept 34 % of 1000/s (test/core/tokenBucket.test.ts). Room for 10 ms more of rate keeps the
+ *   long-run rate (measured 50.0/s and 500.5/s, and ±1 % in the tests); below 100/s the room is
+ *   one start, which is what the 1 s window can absorb anyway (see the last point).
+ * - That room would also let extra starts out at once after every pause, so a start that
+ *   nobody waited for, after a gap, first empties the room: after idle the burst is exactly
+ *   `burst`. (A caller that was told to wait, or is still starting back to back, keeps it;
+ *   those are the starts the room exists for.)
  * - The sliding window keeps the hard bound: a start is allowed only if the start
  *   ⌊rate + burst⌋ starts ago is at least 1000 ms old, so no half-open 1 s window ever holds
  *   more than rate + burst. It costs nothing in the long run, where the bucket averages exactly
@@ -22,8 +23,14 @@
  *   over the bound, so a longer catch-up allowance only moves the loss one second later.
  */
 
-/** Timer lateness the bucket absorbs without losing rate. */
+/** Timer lateness the bucket absorbs without losing rate, at rates of 100/s and more. */
 export const LATENESS_ALLOWANCE_MS = 10;
+
+/** Timer lateness absorbed at `rate`: 10 ms, or one interval when that is longer. */
+export function latenessAllowanceMs(rate: number): number {
+  return Math.max(LATENESS_ALLOWANCE_MS, 1000 / rate);
+}
+
 /** A start within this long (or one interval) of the previous one is part of the same run. */
 const SAME_RUN_GAP_MS = 10;
 /** A caller told to wait that comes back this late is still that caller, not a new one. */
@@ -129,7 +136,7 @@ export class TokenBucket {
   }
 
   #capacity(): number {
-    return this.#burst + (this.#rate * LATENESS_ALLOWANCE_MS) / 1000;
+    return this.#burst + (this.#rate * latenessAllowanceMs(this.#rate)) / 1000;
   }
 
   #refill(now: number): void {

@@ -1,8 +1,5 @@
 import type { Clock } from "../core/clock.js";
 
-/** A clock whose sleep may also take a signal and clear its timer when it fires. */
-type SleepWithSignal = (ms: number, signal?: AbortSignal) => Promise<void>;
-
 /**
  * Resolves after `ms`, or as soon as `signal` aborts; never rejects on abort.
  *
@@ -13,8 +10,7 @@ type SleepWithSignal = (ms: number, signal?: AbortSignal) => Promise<void>;
  */
 export function abortableSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.resolve();
-  const sleep: SleepWithSignal = clock.sleep.bind(clock);
-  const slept = sleep(ms, signal).catch(() => {
+  const slept = clock.sleep(ms, signal).catch(() => {
     // A signal-aware clock rejects on abort; waking up is all that matters here.
   });
   if (!signal) return slept;

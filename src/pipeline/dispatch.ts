@@ -52,6 +52,8 @@ export interface DispatchSummary {
  * waiting for its retry delay in a slot or force it back through the queue out of order. Here a
  * slot is taken first, then a token, and the worker starts at once, so the start times the bucket
  * recorded are the real ones.
+ *
+ * Throws a RangeError at once when rate, burst or concurrency is out of range.
  */
 export function dispatch<T>(options: DispatchOptions<T>): Promise<DispatchSummary> {
   const { rate, burst } = validateTokenBucketOptions(options);

@@ -131,6 +131,14 @@ describe("TokenBucket lateness room", () => {
     }
     expect(atOnce).toBe(1 + LATENESS_ALLOWANCE_MS);
   });
+
+  it("below 100/s, keeps the schedule through up to one interval of lateness", () => {
+    const bucket = new TokenBucket({ rate: 10, burst: 1 }, 0);
+    bucket.take(0);
+    expect(bucket.delayUntilNext(0)).toBeCloseTo(100);
+    bucket.take(180); // the 100 ms timer fired 80 ms late
+    expect(bucket.delayUntilNext(180)).toBeCloseTo(20); // the next start is still due at 200
+  });
 });
 
 describe("TokenBucket waits", () => {
