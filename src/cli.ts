@@ -134,7 +134,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--run <id|name>", "the run (default: the newest)")
       .option(
         "--grace <duration>",
-        "send again (make pending) only rows attempted longer ago than this: 10m, 90s, 1h",
+        "a row not found goes back to pending only if attempted longer ago than this (10m, 90s, 1h)",
         "10m",
       )
       .option("--json", "print the summary as JSON on stdout"),

@@ -4,6 +4,7 @@ import type { CountryCode } from "../core/normalisePhone.js";
 import { ExitCode } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
+import type { RunLock } from "../journal/runLock.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
@@ -22,6 +23,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
   // fails at once with exit 78 instead of after a long pre-flight.
   const credentials = options.dryRun ? undefined : readCredentials(env.env);
   const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
+  let lock: RunLock | undefined;
   try {
     const prepared = await prepareRun(journal, {
       input: options.input,
@@ -54,6 +56,8 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         apiUrl: options.apiUrl?.origin ?? null,
       },
     });
+    // Held from here to the end: no other send, retry or reconcile works on this run meanwhile.
+    lock = prepared.lock;
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
@@ -64,10 +68,13 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       out(
         `Run ${run.name ?? run.id} of this list already finished on ${new Date(run.finishedAt ?? run.createdAt).toISOString()}; nothing to send. Use --new-run to send the list again on purpose.\n`,
       );
-      const summary = summarise(journal, run.id, { attempts: 0, durationMs: 0, exitCode: 0 });
+      // The exit code is the run's, as the first time: a cron job re-running the command must
+      // still see its in-doubt (3) or failed (1) rows, not a clean 0.
+      const exitCode = exitCodeFor(journal.counts(run.id));
+      const summary = summarise(journal, run.id, { attempts: 0, durationMs: 0, exitCode });
       if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
       else out(renderSummary(summary, colors));
-      return ExitCode.ok;
+      return exitCode;
     }
 
     const { run, plan } = prepared;
@@ -82,7 +89,13 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       return ExitCode.ok;
     }
 
-    journal.recoverInFlight(run.id);
+    // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
+    const recovered = journal.recoverInFlight(run.id);
+    if (recovered > 0) {
+      out(
+        `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again (\`twilio-bulk reconcile --run ${run.id}\` settles them).\n`,
+      );
+    }
     const counts = journal.counts(run.id);
     const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
     const messenger = openTwilioMessenger({
@@ -114,6 +127,13 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
           done++;
           progress.update(counts, done);
         },
+        // A number that opted out earlier in this run: skipped without a request.
+        onSkip: () => {
+          counts.pending--;
+          counts.skipped++;
+          done++;
+          progress.update(counts, done);
+        },
       });
     } finally {
       progress.stop();
@@ -137,6 +157,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       durationMs,
       exitCode,
       stoppedBy,
+      plan: plan ?? null,
       resume: final.pending > 0 ? resumeCommand(options, run.id, run.name) : null,
     });
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -146,6 +167,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
     return exitCode;
   } finally {
+    lock?.release();
     journal.close();
   }
 }

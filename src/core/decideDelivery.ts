@@ -26,7 +26,10 @@ export interface DeliveryUpdate {
 }
 
 /** What the journal records from a fetched Message: its status, its error, and whether to suppress. */
-export function decideDelivery(remote: { status: string; errorCode: number | null }): DeliveryUpdate {
+export function decideDelivery(remote: {
+  status: string;
+  errorCode: number | null;
+}): DeliveryUpdate {
   const code = remote.errorCode;
   return {
     status: remote.status,

@@ -26,7 +26,11 @@ export type RetryDecision =
   | { kind: "retry"; namedCode: number | null }
   /** A pending row whose number is now suppressed: mark it skipped, never send it. */
   | { kind: "skip" }
-  | { kind: "leave"; why: "no_match" | "in_doubt" | "permanent" | "suppressed"; code: number | null };
+  | {
+      kind: "leave";
+      why: "no_match" | "in_doubt" | "permanent" | "suppressed";
+      code: number | null;
+    };
 
 /** Codes whose rows fail the same way every time: retried only when named with `--code`. */
 const NEEDS_NAMING = new Set(["permanent", "suppress"]);

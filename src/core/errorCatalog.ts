@@ -64,6 +64,12 @@ export const ERROR_CATALOG: Readonly<Record<number, ErrorInfo>> = {
     action: "use one of the account's numbers as --from, then resume",
     class: "fatal",
   },
+  21608: {
+    meaning: "a trial account can only send to verified numbers",
+    action:
+      "verify the number in the Console, or upgrade the account, then retry with --code 21608",
+    class: "permanent",
+  },
   21610: {
     meaning: "recipient has opted out (replied STOP)",
     action: "none: the number is now suppressed and will not be sent to again",
@@ -99,10 +105,20 @@ export const ERROR_CATALOG: Readonly<Record<number, ErrorInfo>> = {
     action: "retry later at a lower --rate",
     class: "later",
   },
+  30002: {
+    meaning: "the account is suspended",
+    action: "contact Twilio support before sending again",
+    class: "permanent",
+  },
   30003: {
     meaning: "unreachable destination handset",
     action: "retry later, or contact the recipient another way",
     class: "later",
+  },
+  30004: {
+    meaning: "message blocked (the recipient blocked the sender, or the carrier did)",
+    action: "none: do not retry",
+    class: "permanent",
   },
   30005: { meaning: "unknown destination handset", action: "fix the number", class: "permanent" },
   30006: {
@@ -113,6 +129,16 @@ export const ERROR_CATALOG: Readonly<Record<number, ErrorInfo>> = {
   30007: {
     meaning: "message filtered by the carrier",
     action: "review the content and your sender registration",
+    class: "permanent",
+  },
+  30008: {
+    meaning: "unknown error from the carrier",
+    action: "retry later with `twilio-bulk retry --code 30008`",
+    class: "later",
+  },
+  30032: {
+    meaning: "toll-free number not verified",
+    action: "verify the toll-free number in the Console before sending",
     class: "permanent",
   },
   30034: {

@@ -74,14 +74,22 @@ function matchGroup(
   options: MatchOptions,
 ): AttemptMatch[] {
   const first = group[0]!;
+  // Oldest first. Twilio's dates have whole seconds, so ties are common: its list is newest
+  // first, so of two messages in the same second the later in the list is the older.
   const candidates = messages
+    .map((message, position) => ({ message, position }))
     .filter(
-      (m) =>
+      ({ message: m }) =>
         !options.knownSids.has(m.sid) &&
         isSameMessage(first, m) &&
         inWindow(m, first.attemptAt, options),
     )
-    .sort((a, b) => (a.dateCreated ?? Infinity) - (b.dateCreated ?? Infinity));
+    .sort(
+      (a, b) =>
+        (a.message.dateCreated ?? Infinity) - (b.message.dateCreated ?? Infinity) ||
+        b.position - a.position,
+    )
+    .map(({ message }) => message);
   const claimed = new Set<string>();
   const matches: AttemptMatch[] = group.map((attempt) => {
     const found = candidates.find(

@@ -1,5 +1,6 @@
 import { pipeline } from "node:stream/promises";
 import { CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import { unguardFormula } from "../core/formulaGuard.js";
 import { InputError } from "../errors.js";
 import type { InputRecord } from "./openInput.js";
 
@@ -125,7 +126,7 @@ function toFields(header: string[], record: string[]): Record<string, string> {
   // No prototype: a column named `__proto__` or `constructor` is just a column.
   const fields: Record<string, string> = Object.create(null);
   header.forEach((name, index) => {
-    fields[name] = record[index] ?? "";
+    fields[name] = unguardFormula(record[index] ?? "");
   });
   return fields;
 }

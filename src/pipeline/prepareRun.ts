@@ -3,7 +3,9 @@ import type { RequestDefaults } from "../core/buildRequest.js";
 import { InputError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
 import { type InputFormat, openInput } from "../input/openInput.js";
-import type { Journal, RunRecord } from "../journal/journal.js";
+import { claimRun } from "../journal/claimRun.js";
+import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
+import type { RunLock } from "../journal/runLock.js";
 import { type Plan, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
 
@@ -20,55 +22,68 @@ export interface RunRequest {
   options: Record<string, unknown>;
 }
 
+/** The run comes locked: release `lock` when done with it (see journal/runLock.ts). */
 export type PreparedRun =
-  | { kind: "finished"; run: RunRecord }
-  | { kind: "ready"; run: RunRecord; plan: Plan | null; resumed: boolean };
+  | { kind: "finished"; run: RunRecord; lock: RunLock }
+  | { kind: "ready"; run: RunRecord; plan: Plan | null; resumed: boolean; lock: RunLock };
 
 /**
  * Finds the run this command continues, or creates one and pre-flights its input into the
  * journal. A run is its input's content plus the options that decide what is sent; `--run`
- * names one explicitly, and stdin can only be resumed that way.
+ * names one explicitly, and stdin can only be resumed that way. The run comes back locked
+ * (exit 75 when another process holds it), the pre-flight of a new run included, so two cron
+ * jobs started on the same list cannot both create and send it.
  */
 export async function prepareRun(journal: Journal, req: RunRequest): Promise<PreparedRun> {
   const fromStdin = req.input === "-";
-  const known = fromStdin ? undefined : await hashFile(req.input);
+  const known = fromStdin ? undefined : await hashFile(req.input, req.cwd);
   const probe = openInput(
     { path: req.input, stdin: req.stdin, cwd: req.cwd },
     { ...(req.format ? { format: req.format } : {}), toColumn: req.sending.toColumn },
   );
   const sending: SendingOptions = { format: probe.format, ...req.sending };
 
-  let existing: RunRecord | undefined;
-  if (req.name !== undefined) {
-    existing = journal.findRunByName(req.name);
-    if (existing && req.newRun) {
-      throw new InputError(
-        `a run named "${req.name}" already exists (run ${existing.id})`,
-        { file: req.input },
-        "Choose another --run name for a new run, or drop --new-run to resume it.",
-      );
+  const find = (): RunRecord | undefined => {
+    if (req.name !== undefined) {
+      const named = journal.findRunByName(req.name);
+      if (named && req.newRun) {
+        throw new InputError(
+          `a run named "${req.name}" already exists (run ${named.id})`,
+          { file: req.input },
+          "Choose another --run name for a new run, or drop --new-run to resume it.",
+        );
+      }
+      return named;
     }
-  } else if (known && !req.newRun) {
-    existing = journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
-  }
-
-  if (existing && existing.phase !== "preparing") {
-    checkSameInput(existing, sending, req, known?.hash);
-    if (fromStdin) await verifyStdin(existing, probe, req.input);
-    if (existing.phase === "finished") return { kind: "finished", run: existing };
-    return { kind: "ready", run: existing, plan: null, resumed: true };
-  }
-  // A run interrupted during pre-flight sent nothing: start it again from the top.
-  if (existing) journal.deleteUnsentRun(existing.id);
-
-  const run = journal.createRun({
+    if (known && !req.newRun) {
+      return journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
+    }
+    return undefined;
+  };
+  const newRun: NewRun = {
     name: req.name ?? null,
     inputPath: fromStdin ? "-" : req.input,
     inputFormat: probe.format,
     options: { ...req.options, sending },
     identity: known ? runIdentity(known.hash, sending) : `pending:${randomUUID()}`,
-  });
+  };
+  // Found and locked, or created and locked, in one transaction: see claimRun.
+  let claim = claimRun(journal, find, newRun);
+  while (!claim.created && claim.run.phase === "preparing") {
+    // A run interrupted during pre-flight sent nothing: start it again from the top. We hold
+    // its lock, so the process that was pre-flighting it is gone.
+    journal.deleteUnsentRun(claim.run.id);
+    claim.lock.release();
+    claim = claimRun(journal, find, newRun);
+  }
+  const { run, lock } = claim;
   try {
+    if (!claim.created) {
+      checkSameInput(run, sending, req, known?.hash);
+      if (fromStdin) await verifyStdin(run, probe, req.input);
+      if (run.phase === "finished") return { kind: "finished", run, lock };
+      return { kind: "ready", run, plan: null, resumed: true, lock };
+    }
     const plan = await preflight(journal, run.id, probe.records, {
       defaults: req.defaults,
       allowDuplicates: sending.allowDuplicates,
@@ -77,9 +92,10 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.
     const identity = fromStdin && !req.name ? `stdin:${randomUUID()}` : runIdentity(hash, sending);
     journal.markRunReady(run.id, { hash, bytes: probe.bytesRead(), identity });
-    return { kind: "ready", run: journal.getRun(run.id)!, plan, resumed: false };
+    return { kind: "ready", run: journal.getRun(run.id)!, plan, resumed: false, lock };
   } catch (error) {
-    journal.deleteUnsentRun(run.id);
+    if (claim.created) journal.deleteUnsentRun(run.id);
+    lock.release();
     throw error;
   }
 }

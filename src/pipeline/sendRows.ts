@@ -2,7 +2,10 @@ import type { AttemptRecord } from "../core/attemptRecord.js";
 import { classifyCall } from "../core/classifyCall.js";
 import type { Clock } from "../core/clock.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
+import { suppressionFor } from "../core/decideDelivery.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
+import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
+import { addSuppression } from "../journal/suppressionList.js";
 import type { Messenger } from "../twilio/messenger.js";
 import { dispatch } from "./dispatch.js";
 
@@ -22,6 +25,8 @@ export interface SendRowsArgs {
   signal: AbortSignal;
   /** Called once per attempt after it is journaled: the UI counts from this. */
   onAttempt?(row: SendableRow, record: AttemptRecord): void;
+  /** Called for a row skipped without a request because its number became suppressed. */
+  onSkip?(row: SendableRow, reason: string): void;
   random?: () => number;
 }
 
@@ -46,10 +51,19 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     clock: args.clock,
     signal: args.signal,
     worker: async (row) => {
+      // Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send.
+      const suppressed = args.journal.suppressionOf(row.to);
+      if (suppressed) {
+        if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
+          args.onSkip?.(row, `suppressed: ${suppressed.reason}`);
+        }
+        return { kind: "done" };
+      }
       const { attemptId, n } = args.journal.beginAttempt(row.runId, row.idx);
       const result = await args.messenger.create(row.request);
       const decision = decideAttempt(classifyCall(result), n, { ...args.retry, random: random() });
       args.journal.finishAttempt(attemptId, decision.record);
+      suppressAfterFailure(args.journal, row, decision.record);
       args.onAttempt?.(row, decision.record);
       switch (decision.next.kind) {
         case "done":
@@ -63,4 +77,11 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     },
   });
   return { stopped, interrupted: summary.reason === "signal", attempts: summary.started };
+}
+
+/** An opt-out or a landline answer puts the number on the suppression list for every later run. */
+function suppressAfterFailure(journal: Journal, row: SendableRow, record: AttemptRecord): void {
+  if (record.outcome !== "failed" || record.errorCode === null) return;
+  const suppression = suppressionFor(record.errorCode);
+  if (suppression) addSuppression(journal, { number: row.to, ...suppression, runId: row.runId });
 }

@@ -1,0 +1,50 @@
+import { existsSync } from "node:fs";
+import { CliError, ExitCode, UsageError } from "../errors.js";
+import { resolveJournalPath } from "../journal/defaultJournalPath.js";
+import { Journal, type RunRecord } from "../journal/journal.js";
+import type { CommandEnv } from "./commandEnv.js";
+
+/**
+ * Opens an existing journal and finds the run a command is about: `--run` by id or name, else
+ * the newest run. Commands that only read a run never create an empty journal by accident.
+ * The caller closes the journal.
+ */
+export function openRunJournal(
+  flags: { journal?: string; run?: string },
+  env: CommandEnv,
+): { journal: Journal; run: RunRecord } {
+  const path = resolveJournalPath(flags.journal, env.env, env.cwd);
+  if (!existsSync(path)) {
+    throw new CliError(
+      `no journal at ${path}`,
+      ExitCode.noInput,
+      "Point --journal (or TWILIO_BULK_JOURNAL) at the journal your `send` used.",
+    );
+  }
+  const journal = new Journal(path);
+  try {
+    return { journal, run: findRun(journal, flags.run, path) };
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
+}
+
+function findRun(journal: Journal, wanted: string | undefined, path: string): RunRecord {
+  if (wanted === undefined) {
+    const latest = journal.latestRun();
+    if (!latest) throw new CliError(`the journal ${path} holds no runs yet`, ExitCode.noInput);
+    return latest;
+  }
+  if (wanted.trim() === "") throw new UsageError("`--run` must be a run's id or name, got ``");
+  // A name wins over an id: `--run 42` names the run called "42" if there is one.
+  const named = journal.findRunByName(wanted);
+  if (named) return named;
+  const byId = /^\d+$/.test(wanted) ? journal.getRun(Number(wanted)) : undefined;
+  if (byId) return byId;
+  throw new CliError(
+    `no run ${/^\d+$/.test(wanted) ? "with id or name" : "named"} \`${wanted}\` in ${path}`,
+    ExitCode.noInput,
+    "`twilio-bulk runs` lists the runs of a journal.",
+  );
+}

@@ -1,0 +1,136 @@
+import { stringify } from "csv-stringify/sync";
+import { guardFormula } from "../core/formulaGuard.js";
+import { ExitCode } from "../errors.js";
+import type { Journal, RunRecord } from "../journal/journal.js";
+import {
+  deliveryCounts,
+  errorGroups,
+  fieldColumns,
+  journalRows,
+  skippedCounts,
+} from "../journal/reportQueries.js";
+import { countSuppressionsByRun } from "../journal/suppressionList.js";
+import { ROW_TABLE_HEADER, renderReportTable, renderRowLine } from "../report/renderReportTable.js";
+import { openReportOutput, type ReportOutput } from "../report/reportOutput.js";
+import { csvColumns, csvRecord, jsonRecord } from "../report/reportRow.js";
+import { buildReportSummary, type ReportSummary } from "../report/reportSummary.js";
+import { rowMatches } from "../report/rowMatches.js";
+import { colorsFor } from "../ui/colors.js";
+import { runInfo } from "../ui/runSummary.js";
+import type { CommandEnv } from "./commandEnv.js";
+import { openRunJournal } from "./openRunJournal.js";
+import type { ReportOptions } from "./reportOptions.js";
+
+/**
+ * `twilio-bulk report`: what became of a run, from the journal alone. Exits 0 whenever the
+ * report was written: a report describes a run's outcome, it is not one (`send`, `retry` and
+ * `status` exit with theirs).
+ */
+export async function report(options: ReportOptions, env: CommandEnv): Promise<number> {
+  const { journal, run } = openRunJournal(options, env);
+  try {
+    const output = openReportOutput(options.out, env.stdout);
+    try {
+      if (options.rows) await writeRows(journal, run, options, output);
+      else await writeSummary(summarise(journal, run), options, output, env);
+    } finally {
+      await output.end();
+    }
+    if (options.out !== undefined && options.format !== "json") {
+      env.stderr.write(`Report written to ${options.out}.\n`);
+    }
+    return ExitCode.ok;
+  } finally {
+    journal.close();
+  }
+}
+
+function summarise(journal: Journal, run: RunRecord): ReportSummary {
+  return buildReportSummary({
+    run: runInfo(run),
+    counts: journal.counts(run.id),
+    errors: errorGroups(journal, run.id),
+    delivery: deliveryCounts(journal, run.id),
+    skipped: skippedCounts(journal, run.id),
+    suppressed: countSuppressionsByRun(journal, run.id),
+  });
+}
+
+async function writeSummary(
+  summary: ReportSummary,
+  options: ReportOptions,
+  output: ReportOutput,
+  env: CommandEnv,
+): Promise<void> {
+  switch (options.format) {
+    case "json":
+      return output.write(`${JSON.stringify(summary)}\n`);
+    case "csv":
+      return output.write(csv(summaryRecords(summary)));
+    case "table": {
+      const colors = colorsFor(options.out === undefined ? env.stdout : {}, env.env);
+      return output.write(renderReportTable(summary, colors));
+    }
+  }
+}
+
+/** The summary as one CSV table: counts, delivery, skipped reasons and errors, a row each. */
+function summaryRecords(summary: ReportSummary): string[][] {
+  const records = [["category", "name", "count", "http_status", "meaning", "action", "more_info"]];
+  for (const [state, count] of Object.entries(summary.counts)) {
+    records.push(["state", state, String(count), "", "", "", ""]);
+  }
+  for (const [status, count] of Object.entries(summary.delivery)) {
+    records.push(["delivery", status, String(count), "", "", "", ""]);
+  }
+  for (const [why, count] of Object.entries(summary.skipped)) {
+    records.push(["skipped", why, String(count), "", "", "", ""]);
+  }
+  for (const e of summary.errors) {
+    records.push([
+      e.stage === "delivery" ? "delivery_error" : "error",
+      e.code === null ? e.state : String(e.code),
+      String(e.count),
+      e.status === null ? "" : String(e.status),
+      e.meaning,
+      e.action,
+      e.moreInfo ?? "",
+    ]);
+  }
+  return records;
+}
+
+async function writeRows(
+  journal: Journal,
+  run: RunRecord,
+  options: ReportOptions,
+  output: ReportOutput,
+): Promise<void> {
+  const matching = function* () {
+    for (const row of journalRows(journal, run.id)) {
+      if (rowMatches(row, options.filter)) yield row;
+    }
+  };
+  if (options.format === "csv") {
+    const fields = fieldColumns(journal, run.id);
+    await output.write(csv([csvColumns(fields)]));
+    for (const row of matching()) await output.write(csv([csvRecord(row, fields)]));
+    return;
+  }
+  if (options.format === "json") {
+    // An array, one row per line: valid JSON, and still easy to read a line at a time.
+    let first = true;
+    for (const row of matching()) {
+      await output.write(`${first ? "[" : ","}\n${JSON.stringify(jsonRecord(row))}`);
+      first = false;
+    }
+    return output.write(first ? "[]\n" : "\n]\n");
+  }
+  await output.write(ROW_TABLE_HEADER);
+  for (const row of matching()) await output.write(renderRowLine(row));
+}
+
+/** CSV text whose every cell is safe to open in a spreadsheet. */
+function csv(records: readonly string[][]): string {
+  return stringify(records.map((record) => record.map(guardFormula)));
+}

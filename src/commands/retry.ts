@@ -1,0 +1,221 @@
+import type { AttemptRecord } from "../core/attemptRecord.js";
+import { exitCodeFor } from "../core/exitCodeFor.js";
+import { CliError, ExitCode } from "../errors.js";
+import type { Journal, RunRecord } from "../journal/journal.js";
+import { countStatesOf, pendingRowsByIdx, requeueRows } from "../journal/retryRows.js";
+import { acquireRunLock, type RunLock } from "../journal/runLock.js";
+import { describeChoice, type RetryChoice, selectRetryRows } from "../pipeline/selectRetryRows.js";
+import { sendRows } from "../pipeline/sendRows.js";
+import { readCredentials } from "../twilio/readCredentials.js";
+import { colorsFor } from "../ui/colors.js";
+import { createProgressReporter } from "../ui/progressReporter.js";
+import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/renderRetry.js";
+import { renderSummary } from "../ui/renderSummary.js";
+import { type RunSummary, runInfo } from "../ui/runSummary.js";
+import type { CommandEnv } from "./commandEnv.js";
+import { openRunJournal } from "./openRunJournal.js";
+import type { RetryOptions } from "./retryOptions.js";
+import { USER_AGENT } from "./send.js";
+
+/** The `--json` summary of retry: send's, plus what was chosen and how it ended. */
+export interface RetrySummary extends RunSummary {
+  retry: RetryChoice;
+}
+
+/**
+ * `twilio-bulk retry`: sends again the rows of a run that the filter selects, through the
+ * same pipeline as `send`. Everything it needs is in the journal; the input is not read.
+ * Its exit code judges the rows it retried (0 all sent or skipped, 1 some failed again, 3 some
+ * in doubt), so rows left alone on purpose do not fail it forever.
+ */
+export async function retry(options: RetryOptions, env: CommandEnv): Promise<number> {
+  const credentials = options.dryRun ? undefined : readCredentials(env.env);
+  const { journal, run } = openRunJournal(options, env);
+  let lock: RunLock | undefined;
+  try {
+    if (run.phase === "preparing") {
+      throw new CliError(
+        `run ${label(run)} has not finished its pre-flight: nothing of it was sent`,
+        ExitCode.dataErr,
+        "Run the `send` command that started it again.",
+      );
+    }
+    if (options.dryRun) return dryRun(journal, run, options, env);
+
+    lock = acquireRunLock(journal, run.id);
+    const out = (text: string) => {
+      if (!options.json) env.stdout.write(text);
+    };
+    const colors = colorsFor(env.stdout, env.env);
+    // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
+    const recovered = journal.recoverInFlight(run.id);
+    if (recovered > 0) {
+      out(
+        `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again.\n`,
+      );
+    }
+    const selection = selectRetryRows(journal, run.id, options.filter);
+    const moved = requeueRows(journal, run.id, selection);
+    const choice = describeChoice(selection, moved.length);
+    out(renderRetryChoice(choice, label(run), colors));
+    env.stderr.write(renderNamedWarnings(choice));
+
+    if (moved.length === 0) {
+      journal.finishRunIfDone(run.id);
+      out("Nothing to retry.\n");
+      const summary = summarise(journal, run, choice, { attempts: 0, durationMs: 0, exitCode: 0 });
+      if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
+      return ExitCode.ok;
+    }
+    return await resend(journal, run, moved, choice, options, env, credentials!);
+  } finally {
+    lock?.release();
+    journal.close();
+  }
+}
+
+async function resend(
+  journal: Journal,
+  run: RunRecord,
+  moved: number[],
+  choice: RetryChoice,
+  options: RetryOptions,
+  env: CommandEnv,
+  credentials: ReturnType<typeof readCredentials>,
+): Promise<number> {
+  const counts = journal.counts(run.id);
+  const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
+  const messenger = openTwilioMessenger({
+    credentials,
+    apiUrl: options.apiUrl,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    userAgent: USER_AGENT,
+  });
+  const progress = createProgressReporter({
+    stream: env.stderr,
+    clock: env.clock,
+    label: "retrying",
+  });
+  const startedAt = env.clock.now();
+  let done = 0;
+  progress.start(moved.length);
+  journal.markRunStarted(run.id);
+  let result: Awaited<ReturnType<typeof sendRows>>;
+  try {
+    result = await sendRows({
+      journal,
+      rows: pendingRowsByIdx(journal, run.id, moved),
+      messenger,
+      schedule: options,
+      retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
+      clock: env.clock,
+      signal: env.signal,
+      onAttempt: (_row, record: AttemptRecord) => {
+        if (record.outcome === "retry" || record.outcome === "fatal") return;
+        counts.pending--;
+        counts[record.outcome]++;
+        progress.update(counts, ++done);
+      },
+      onSkip: () => {
+        counts.pending--;
+        counts.skipped++;
+        progress.update(counts, ++done);
+      },
+    });
+  } finally {
+    progress.stop();
+    messenger.close();
+  }
+  journal.finishRunIfDone(run.id);
+
+  const retried = countStatesOf(journal, run.id, moved);
+  let exitCode: number = exitCodeFor(retried);
+  let stoppedBy: string | null = null;
+  if (result.stopped) {
+    exitCode = result.stopped.exitCode;
+    stoppedBy = `${result.stopped.message}: every other row would fail the same way`;
+  } else if (result.interrupted) {
+    exitCode = env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
+    stoppedBy = `interrupted by ${String(env.signal.reason ?? "a signal")}`;
+  }
+  const summary = summarise(
+    journal,
+    run,
+    { ...choice, counts: retried },
+    {
+      attempts: result.attempts,
+      durationMs: env.clock.now() - startedAt,
+      exitCode,
+      stoppedBy,
+      resume: retried.pending > 0 ? resumeCommand(run, options) : null,
+    },
+  );
+  if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    env.stdout.write(renderSummary(summary, colorsFor(env.stdout, env.env)));
+    env.stdout.write(
+      `Retried ${moved.length} ${moved.length === 1 ? "row" : "rows"}: ${describeCounts(retried)}.\n`,
+    );
+  }
+  if (result.stopped) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
+  return exitCode;
+}
+
+/** Lists what would be retried; reads only, so it takes no lock and changes nothing. */
+function dryRun(journal: Journal, run: RunRecord, options: RetryOptions, env: CommandEnv): number {
+  const listed: Record<string, unknown>[] = [];
+  const selection = selectRetryRows(journal, run.id, options.filter, (row) => {
+    if (options.json) listed.push({ ...row });
+    else listed.push({ text: renderRetryRow(row) });
+  });
+  const choice = describeChoice(selection, selection.retry.length);
+  if (options.json) {
+    env.stdout.write(
+      `${JSON.stringify({ dryRun: true, run: runInfo(run), retry: choice, rows: listed })}\n`,
+    );
+    return ExitCode.ok;
+  }
+  env.stdout.write(renderRetryChoice(choice, label(run), colorsFor(env.stdout, env.env)));
+  env.stderr.write(renderNamedWarnings(choice));
+  for (const row of listed) env.stdout.write(String(row.text));
+  env.stdout.write(
+    choice.selected === 0 ? "Nothing to retry.\n" : "Dry run: nothing was sent or changed.\n",
+  );
+  return ExitCode.ok;
+}
+
+function summarise(
+  journal: Journal,
+  run: RunRecord,
+  choice: RetryChoice,
+  extra: Partial<RunSummary> & Pick<RunSummary, "attempts" | "durationMs" | "exitCode">,
+): RetrySummary {
+  return {
+    run: runInfo(journal.getRun(run.id) ?? run),
+    counts: journal.counts(run.id),
+    plan: null,
+    rate: extra.durationMs > 0 ? (extra.attempts * 1000) / extra.durationMs : 0,
+    stoppedBy: null,
+    resume: null,
+    ...extra,
+    retry: choice,
+  };
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state.replace("_", " ")}`);
+  return parts.length > 0 ? parts.join(", ") : "none";
+}
+
+/** Rows left pending (interrupted, or stopped) carry on with `--state pending`. */
+function resumeCommand(run: RunRecord, options: RetryOptions): string {
+  const journal = options.journal ? ` --journal ${options.journal}` : "";
+  return `twilio-bulk retry --state pending --run ${run.id}${journal}`;
+}
+
+function label(run: RunRecord): string {
+  return run.name ? `"${run.name}" (${run.id})` : String(run.id);
+}

@@ -1,0 +1,144 @@
+import type { RowState } from "../core/rowState.js";
+import { cachedStatement } from "./cachedStatement.js";
+import type { Journal } from "./journal.js";
+
+/** Rows that went wrong alike: the same stage, state, Twilio code and HTTP status. */
+export interface ErrorGroup {
+  /** `send`: the create's answer; `delivery`: what became of an accepted message. */
+  stage: "send" | "delivery";
+  /** The row's state (send), or the message's status (delivery). */
+  state: string;
+  code: number | null;
+  status: number | null;
+  count: number;
+  /** One of the group's error messages, for codes twilio-bulk does not know. */
+  sample: string | null;
+}
+
+/**
+ * Failed and in-doubt rows, pending rows whose last attempt got an error (a stopped or
+ * interrupted run), and accepted messages that were not delivered, grouped.
+ */
+export function errorGroups(journal: Journal, runId: number): ErrorGroup[] {
+  return cachedStatement(
+    journal.db,
+    `SELECT 'send' AS stage, state, error_code AS code, http_status AS status, count(*) AS count,
+            min(error_message) AS sample
+       FROM rows
+      WHERE run_id = ? AND (state IN ('failed', 'in_doubt')
+            OR (state = 'pending' AND (error_code IS NOT NULL OR http_status IS NOT NULL)))
+      GROUP BY state, error_code, http_status
+     UNION ALL
+     SELECT 'delivery', delivery_status, delivery_error_code, NULL, count(*), NULL
+       FROM rows
+      WHERE run_id = ? AND state = 'sent' AND delivery_status IN ('undelivered', 'failed')
+      GROUP BY delivery_status, delivery_error_code
+     ORDER BY count DESC, code`,
+  ).all(runId, runId) as ErrorGroup[];
+}
+
+/** Sent rows by what Twilio last said of their message; `unchecked` when `status` never asked. */
+export function deliveryCounts(journal: Journal, runId: number): Record<string, number> {
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT coalesce(delivery_status, 'unchecked') AS status, count(*) AS n FROM rows
+      WHERE run_id = ? AND state = 'sent' GROUP BY 1 ORDER BY 2 DESC, 1`,
+  ).all(runId) as { status: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** Skipped rows by why: a duplicate, a suppressed number, or another reason. */
+export function skippedCounts(journal: Journal, runId: number): Record<string, number> {
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT CASE WHEN reason LIKE 'duplicate%' THEN 'duplicate'
+                 WHEN reason LIKE 'suppressed%' THEN 'suppressed'
+                 ELSE 'other' END AS why, count(*) AS n
+       FROM rows WHERE run_id = ? AND state = 'skipped' GROUP BY 1 ORDER BY 2 DESC, 1`,
+  ).all(runId) as { why: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.why, r.n]));
+}
+
+/** One row as `report --rows` shows it. */
+export interface JournalRow {
+  idx: number;
+  line: number;
+  to: string | null;
+  state: RowState;
+  reason: string | null;
+  httpStatus: number | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  sid: string | null;
+  attempts: number;
+  deliveryStatus: string | null;
+  deliveryErrorCode: number | null;
+  /** The row's original columns, as the input had them. */
+  fields: Record<string, string | string[]>;
+}
+
+interface RawRow {
+  idx: number;
+  line: number;
+  to_number: string | null;
+  state: RowState;
+  reason: string | null;
+  http_status: number | null;
+  error_code: number | null;
+  error_message: string | null;
+  sid: string | null;
+  attempts: number;
+  delivery_status: string | null;
+  delivery_error_code: number | null;
+  fields_json: string;
+}
+
+/** Every row of a run in file order, a page at a time, so memory stays flat. */
+export function* journalRows(
+  journal: Journal,
+  runId: number,
+  pageSize = 1000,
+): Generator<JournalRow> {
+  const page = cachedStatement(
+    journal.db,
+    `SELECT idx, line, to_number, state, reason, http_status, error_code, error_message, sid,
+            attempts, delivery_status, delivery_error_code, fields_json
+       FROM rows WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`,
+  );
+  let after = -1;
+  for (;;) {
+    const rows = page.all(runId, after, pageSize) as RawRow[];
+    for (const r of rows) {
+      after = r.idx;
+      yield {
+        idx: r.idx,
+        line: r.line,
+        to: r.to_number,
+        state: r.state,
+        reason: r.reason,
+        httpStatus: r.http_status,
+        errorCode: r.error_code,
+        errorMessage: r.error_message,
+        sid: r.sid,
+        attempts: r.attempts,
+        deliveryStatus: r.delivery_status,
+        deliveryErrorCode: r.delivery_error_code,
+        fields: JSON.parse(r.fields_json) as Record<string, string | string[]>,
+      };
+    }
+    if (rows.length < pageSize) return;
+  }
+}
+
+/**
+ * The names of the run's original columns, in the order they first appear (a CSV's header;
+ * for JSON, every key any row has).
+ */
+export function fieldColumns(journal: Journal, runId: number): string[] {
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT f.key AS name FROM rows, json_each(rows.fields_json) AS f
+      WHERE rows.run_id = ? GROUP BY f.key ORDER BY min(rows.idx), min(f.id)`,
+  ).all(runId) as { name: string }[];
+  return rows.map((r) => r.name);
+}

@@ -1,0 +1,223 @@
+import { classifyFetchError, type FetchFailure } from "../core/classifyFetchError.js";
+import type { Clock } from "../core/clock.js";
+import { type ListedMessage, matchMessages } from "../core/matchMessages.js";
+import { settleInDoubt } from "../core/settleInDoubt.js";
+import type { Journal } from "../journal/journal.js";
+import {
+  type InDoubtRow,
+  inDoubtPages,
+  knownSids,
+  settlePending,
+  settleSent,
+} from "../journal/reconcileQueries.js";
+import type { Messenger, RemoteMessage } from "../twilio/messenger.js";
+import { dispatch } from "./dispatch.js";
+
+export interface ReconcileArgs {
+  journal: Journal;
+  runId: number;
+  messenger: Messenger;
+  schedule: { rate: number; burst: number; concurrency: number };
+  /** Lookups answered 429 are tried again, up to this many times in all. */
+  maxAttempts: number;
+  /** A row not found goes back to pending only once its attempt is older than this. */
+  graceMs: number;
+  clock: Clock;
+  signal: AbortSignal;
+  /** Wall-clock time, which the journal's attempt times and Twilio's dates are in. @default Date.now */
+  wallNow?: () => number;
+  /** How far Twilio's clock may be off ours. @default 5 minutes */
+  skewMs?: number;
+  /** Messages listed per number at most. @default 1000 */
+  listLimit?: number;
+}
+
+/** A row reconcile found more than once at Twilio: the recipient got the message several times. */
+export interface DuplicateFound {
+  idx: number;
+  line: number;
+  to: string;
+  sid: string;
+  duplicates: string[];
+}
+
+export interface ReconcileResult {
+  /** In-doubt rows looked up. */
+  checked: number;
+  /** Found at Twilio: now sent (duplicates included). */
+  sent: number;
+  duplicates: DuplicateFound[];
+  /** Not found, and older than the grace period: pending again. */
+  pending: number;
+  /** Still in doubt, by reason. */
+  stillInDoubt: Record<string, number>;
+  lookups: number;
+  stopped: { exitCode: 77; message: string } | null;
+  interrupted: boolean;
+}
+
+interface Group {
+  to: string;
+  rows: InDoubtRow[];
+  tries: number;
+}
+
+/**
+ * Settles in-doubt rows against Twilio's message list: one list call per recipient (by To, and
+ * From when the rows have one), through the same rate limiter as sending. Listing changes
+ * nothing at Twilio, so it is retried freely; what it finds is journaled row by row.
+ */
+export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResult> {
+  const wallNow = args.wallNow ?? Date.now;
+  const result: ReconcileResult = {
+    checked: 0,
+    sent: 0,
+    duplicates: [],
+    pending: 0,
+    stillInDoubt: {},
+    lookups: 0,
+    stopped: null,
+    interrupted: false,
+  };
+  const keep = (group: Group, reason: string) => {
+    result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + group.rows.length;
+  };
+
+  const summary = await dispatch<Group>({
+    items: groupsByRecipient(args.journal, args.runId),
+    ...args.schedule,
+    clock: args.clock,
+    signal: args.signal,
+    worker: async (group) => {
+      group.tries++;
+      result.lookups++;
+      let listed: RemoteMessage[];
+      const limit = args.listLimit ?? 1000;
+      try {
+        listed = await args.messenger.list({ to: group.to, ...commonFrom(group.rows) }, limit);
+      } catch (error) {
+        // Listing changes nothing at Twilio: the same verdicts as for a fetch apply.
+        const failure = lookupFailure(error);
+        const verdict = classifyFetchError(failure);
+        const code = failure.code ?? failure.status;
+        if (verdict.kind === "stop") {
+          const message = `Twilio refused to list messages: ${verdict.message}`;
+          result.stopped ??= { exitCode: verdict.exitCode, message };
+          keep(group, message);
+          return { kind: "stop" };
+        }
+        if (verdict.kind === "retry" && group.tries < args.maxAttempts) {
+          return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (group.tries - 1)) };
+        }
+        keep(group, `could not list messages: ${failure.message}${code ? ` (${code})` : ""}`);
+        return { kind: "done" };
+      }
+      // From here on nothing awaits, so no other lookup can settle rows of this run meanwhile.
+      settleGroup(args, group, listed, listed.length < limit, wallNow(), result);
+      return { kind: "done" };
+    },
+  });
+  result.interrupted = summary.reason === "signal";
+  return result;
+}
+
+function settleGroup(
+  args: ReconcileArgs,
+  group: Group,
+  listed: readonly RemoteMessage[],
+  listComplete: boolean,
+  nowMs: number,
+  result: ReconcileResult,
+): void {
+  const known = new Set<string>();
+  for (const key of new Set(group.rows.map((r) => r.dedupeKey))) {
+    for (const sid of knownSids(args.journal, args.runId, key)) known.add(sid);
+  }
+  const attempts = group.rows.map((row) => ({
+    idx: row.idx,
+    to: row.to,
+    from: row.request.from ?? null,
+    messagingServiceSid: row.request.messagingServiceSid ?? null,
+    body: row.request.body ?? "",
+    attemptAt: row.firstAttemptAt,
+  }));
+  const matches = matchMessages(attempts, listed.map(toListed), {
+    knownSids: known,
+    skewMs: args.skewMs ?? 5 * 60_000,
+    nowMs,
+  });
+  const statusOf = new Map(listed.map((m) => [m.sid, m.status]));
+  group.rows.forEach((row, i) => {
+    result.checked++;
+    const settlement = settleInDoubt(matches[i]!, {
+      lastAttemptAt: row.lastAttemptAt,
+      nowMs,
+      graceMs: args.graceMs,
+      listComplete,
+    });
+    if (settlement.state === "sent") {
+      const { sid, duplicates } = settlement;
+      settleSent(args.journal, args.runId, row.idx, {
+        sid,
+        status: statusOf.get(sid) ?? null,
+        duplicates,
+      });
+      result.sent++;
+      if (duplicates.length > 0) {
+        result.duplicates.push({ idx: row.idx, line: row.line, to: row.to, sid, duplicates });
+      }
+    } else if (settlement.state === "pending") {
+      settlePending(args.journal, args.runId, row.idx, settlement.reason);
+      result.pending++;
+    } else {
+      result.stillInDoubt[settlement.reason] = (result.stillInDoubt[settlement.reason] ?? 0) + 1;
+    }
+  });
+}
+
+/**
+ * In-doubt rows grouped by recipient within each page of the journal, so rows to one number
+ * share one list call. Read lazily: the dispatcher pulls one group ahead of its starts.
+ */
+async function* groupsByRecipient(journal: Journal, runId: number): AsyncGenerator<Group> {
+  for (const page of inDoubtPages(journal, runId)) {
+    const byTo = new Map<string, InDoubtRow[]>();
+    for (const row of page) {
+      const rows = byTo.get(row.to);
+      if (rows) rows.push(row);
+      else byTo.set(row.to, [row]);
+    }
+    for (const [to, rows] of byTo) yield { to, rows, tries: 0 };
+  }
+}
+
+/** List by From too when every row of the group has the same plain From (not a service). */
+function commonFrom(rows: readonly InDoubtRow[]): { from?: string } {
+  const from = rows[0]?.request.from;
+  if (!from || from.startsWith("MG")) return {};
+  return rows.every((r) => r.request.from === from) ? { from } : {};
+}
+
+function toListed(m: RemoteMessage): ListedMessage {
+  return {
+    sid: m.sid,
+    to: m.to,
+    from: m.from,
+    messagingServiceSid: m.messagingServiceSid,
+    body: m.body ?? "",
+    dateCreated: m.dateCreated ? m.dateCreated.getTime() : null,
+  };
+}
+
+function lookupFailure(error: unknown): FetchFailure {
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    status?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
+  return {
+    status: typeof e.status === "number" ? e.status : null,
+    code: typeof e.code === "number" || typeof e.code === "string" ? e.code : null,
+    message: typeof e.message === "string" ? e.message : String(error),
+  };
+}

@@ -1,0 +1,52 @@
+import { once } from "node:events";
+import { closeSync, createWriteStream, fchmodSync, openSync } from "node:fs";
+import type { Writable } from "node:stream";
+import { CliError, ExitCode } from "../errors.js";
+
+/** Where a report goes: stdout, or a file only its owner can read (it holds numbers and bodies). */
+export interface ReportOutput {
+  /** Resolves when the text is buffered; waits when the reader is slower than we are. */
+  write(text: string): Promise<void>;
+  /** Flushes and closes a file; leaves stdout open. */
+  end(): Promise<void>;
+}
+
+/**
+ * `--out <file>` is created 0600, or truncated and set to 0600 if it exists: the mode given to
+ * open() only applies to a new file, and a report must not stay readable by others.
+ */
+export function openReportOutput(path: string | undefined, stdout: Writable): ReportOutput {
+  if (path === undefined) return writerFor(stdout, async () => {});
+  let fd: number;
+  try {
+    fd = openSync(path, "w", 0o600);
+  } catch (error) {
+    throw new CliError(
+      `cannot write the report to ${path}: ${(error as Error).message}`,
+      ExitCode.cantCreate,
+    );
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    closeSync(fd);
+    throw new CliError(
+      `cannot make ${path} readable by its owner only: ${(error as Error).message}`,
+      ExitCode.cantCreate,
+    );
+  }
+  const stream = createWriteStream("", { fd });
+  return writerFor(stream, async () => {
+    stream.end();
+    await once(stream, "close");
+  });
+}
+
+function writerFor(stream: Writable, end: () => Promise<void>): ReportOutput {
+  return {
+    async write(text) {
+      if (!stream.write(text)) await once(stream, "drain");
+    },
+    end,
+  };
+}
