@@ -111,19 +111,21 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")
       .option("--json", "print the summary as JSON on stdout"),
-  ).action(async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
-    const [{ send }, { parseSendOptions }] = await Promise.all([
-      import("./commands/send.js"),
-      import("./commands/sendOptions.js"),
-    ]);
-    const options = parseSendOptions(
-      file,
-      raw,
-      env.env,
-      invocation(["send", ...restArgs(file, raw, cmd)]),
-    );
-    setExit(await send(options, env));
-  });
+  ).action(
+    async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const [{ send }, { parseSendOptions }] = await Promise.all([
+        import("./commands/send.js"),
+        import("./commands/sendOptions.js"),
+      ]);
+      const options = parseSendOptions(
+        file,
+        raw,
+        env.env,
+        invocation(["send", ...restArgs(file, raw, cmd)]),
+      );
+      setExit(await send(options, env));
+    },
+  );
 
   scheduleOptions(
     program

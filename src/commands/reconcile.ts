@@ -9,9 +9,9 @@ import { type ReconcileReport, renderReconcile } from "../ui/renderReconcile.js"
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { openMessenger } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
-import { USER_AGENT } from "./send.js";
 
 /** The `--json` summary of reconcile: send's, plus what the lookups found. */
 export interface ReconcileSummary extends RunSummary {
@@ -53,14 +53,7 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     if (journal.counts(run.id).in_doubt === 0) {
       out(`Nothing in doubt in run ${label(run)}.\n`);
     } else {
-      const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
-      const messenger = openTwilioMessenger({
-        credentials,
-        apiUrl: options.apiUrl,
-        timeoutMs: options.timeoutMs,
-        concurrency: options.concurrency,
-        userAgent: USER_AGENT,
-      });
+      const messenger = await openMessenger(credentials, options);
       try {
         const result = await reconcileRows({
           journal,

@@ -1,21 +1,18 @@
-import type { AttemptRecord } from "../core/attemptRecord.js";
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import { CliError, ExitCode } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import { countStatesOf, pendingRowsByIdx, requeueRows } from "../journal/retryRows.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
 import { describeChoice, type RetryChoice, selectRetryRows } from "../pipeline/selectRetryRows.js";
-import { sendRows } from "../pipeline/sendRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
-import { createProgressReporter } from "../ui/progressReporter.js";
 import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/renderRetry.js";
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { RetryOptions } from "./retryOptions.js";
-import { USER_AGENT } from "./send.js";
+import { sendWithProgress } from "./sendWithProgress.js";
 
 /** The `--json` summary of retry: send's, plus what was chosen and how it ended. */
 export interface RetrySummary extends RunSummary {
@@ -83,69 +80,27 @@ async function resend(
   env: CommandEnv,
   credentials: ReturnType<typeof readCredentials>,
 ): Promise<number> {
-  const counts = journal.counts(run.id);
-  const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
-  const messenger = openTwilioMessenger({
+  const sending = await sendWithProgress({
+    journal,
+    runId: run.id,
+    rows: pendingRowsByIdx(journal, run.id, moved),
+    counts: journal.counts(run.id),
+    total: moved.length,
+    options,
     credentials,
-    apiUrl: options.apiUrl,
-    timeoutMs: options.timeoutMs,
-    concurrency: options.concurrency,
-    userAgent: USER_AGENT,
-  });
-  const progress = createProgressReporter({
-    stream: env.stderr,
-    clock: env.clock,
+    env,
     label: "retrying",
   });
-  const startedAt = env.clock.now();
-  let done = 0;
-  progress.start(moved.length);
-  journal.markRunStarted(run.id);
-  let result: Awaited<ReturnType<typeof sendRows>>;
-  try {
-    result = await sendRows({
-      journal,
-      rows: pendingRowsByIdx(journal, run.id, moved),
-      messenger,
-      schedule: options,
-      retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
-      clock: env.clock,
-      signal: env.signal,
-      onAttempt: (_row, record: AttemptRecord) => {
-        if (record.outcome === "retry" || record.outcome === "fatal") return;
-        counts.pending--;
-        counts[record.outcome]++;
-        progress.update(counts, ++done);
-      },
-      onSkip: () => {
-        counts.pending--;
-        counts.skipped++;
-        progress.update(counts, ++done);
-      },
-    });
-  } finally {
-    progress.stop();
-    messenger.close();
-  }
-  journal.finishRunIfDone(run.id);
-
   const retried = countStatesOf(journal, run.id, moved);
-  let exitCode: number = exitCodeFor(retried);
-  let stoppedBy: string | null = null;
-  if (result.stopped) {
-    exitCode = result.stopped.exitCode;
-    stoppedBy = `${result.stopped.message}: every other row would fail the same way`;
-  } else if (result.interrupted) {
-    exitCode = env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
-    stoppedBy = `interrupted by ${String(env.signal.reason ?? "a signal")}`;
-  }
+  const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried);
+  const stoppedBy = sending.stop?.reason ?? null;
   const summary = summarise(
     journal,
     run,
     { ...choice, counts: retried },
     {
-      attempts: result.attempts,
-      durationMs: env.clock.now() - startedAt,
+      attempts: sending.attempts,
+      durationMs: sending.durationMs,
       exitCode,
       stoppedBy,
       resume: retried.pending > 0 ? resumeCommand(run, options) : null,
@@ -158,7 +113,7 @@ async function resend(
       `Retried ${moved.length} ${moved.length === 1 ? "row" : "rows"}: ${describeCounts(retried)}.\n`,
     );
   }
-  if (result.stopped) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
+  if (sending.stop?.fatal) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
   return exitCode;
 }
 

@@ -1,4 +1,3 @@
-import type { AttemptRecord } from "../core/attemptRecord.js";
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import type { CountryCode } from "../core/normalisePhone.js";
 import { ExitCode } from "../errors.js";
@@ -6,16 +5,13 @@ import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
-import { sendRows } from "../pipeline/sendRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
-import { createProgressReporter } from "../ui/progressReporter.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import type { SendOptions } from "./sendOptions.js";
-
-export const USER_AGENT = "twilio-bulk/0.1.0";
+import { sendWithProgress } from "./sendWithProgress.js";
 
 /** `twilio-bulk send <file|->`: pre-flight the list, then send what is pending, metered. */
 export async function send(options: SendOptions, env: CommandEnv): Promise<number> {
@@ -68,13 +64,16 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       out(
         `Run ${run.name ?? run.id} of this list already finished on ${new Date(run.finishedAt ?? run.createdAt).toISOString()}; nothing to send. Use --new-run to send the list again on purpose.\n`,
       );
-      // The exit code is the run's, as the first time: a cron job re-running the command must
-      // still see its in-doubt (3) or failed (1) rows, not a clean 0.
-      const exitCode = exitCodeFor(journal.counts(run.id));
-      const summary = summarise(journal, run.id, { attempts: 0, durationMs: 0, exitCode });
+      // Exit 0: this command had nothing to do, and a cron job re-running a finished list is not
+      // an error. The counts, and what to do about rows still in doubt, are printed all the same.
+      const summary = summarise(journal, run.id, {
+        attempts: 0,
+        durationMs: 0,
+        exitCode: ExitCode.ok,
+      });
       if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
       else out(renderSummary(summary, colors));
-      return exitCode;
+      return ExitCode.ok;
     }
 
     const { run, plan } = prepared;
@@ -97,64 +96,22 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       );
     }
     const counts = journal.counts(run.id);
-    const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
-    const messenger = openTwilioMessenger({
+    const sending = await sendWithProgress({
+      journal,
+      runId: run.id,
+      rows: journal.rowsInState(run.id, "pending"),
+      counts,
+      total: counts.pending,
+      options,
       credentials: credentials!,
-      apiUrl: options.apiUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      userAgent: USER_AGENT,
+      env,
     });
-    const progress = createProgressReporter({ stream: env.stderr, clock: env.clock });
-    const startedAt = env.clock.now();
-    let done = 0;
-    progress.start(counts.pending);
-    journal.markRunStarted(run.id);
-    let result: Awaited<ReturnType<typeof sendRows>>;
-    try {
-      result = await sendRows({
-        journal,
-        rows: journal.rowsInState(run.id, "pending"),
-        messenger,
-        schedule: options,
-        retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
-        clock: env.clock,
-        signal: env.signal,
-        onAttempt: (_row, record: AttemptRecord) => {
-          if (record.outcome === "retry" || record.outcome === "fatal") return;
-          counts.pending--;
-          counts[record.outcome]++;
-          done++;
-          progress.update(counts, done);
-        },
-        // A number that opted out earlier in this run: skipped without a request.
-        onSkip: () => {
-          counts.pending--;
-          counts.skipped++;
-          done++;
-          progress.update(counts, done);
-        },
-      });
-    } finally {
-      progress.stop();
-      messenger.close();
-    }
-    journal.finishRunIfDone(run.id);
-
-    const durationMs = env.clock.now() - startedAt;
     const final = journal.counts(run.id);
-    let exitCode: number = exitCodeFor(final);
-    let stoppedBy: string | null = null;
-    if (result.stopped) {
-      exitCode = result.stopped.exitCode;
-      stoppedBy = `${result.stopped.message}: every other row would fail the same way`;
-    } else if (result.interrupted) {
-      exitCode = env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
-      stoppedBy = `interrupted by ${String(env.signal.reason ?? "a signal")}`;
-    }
+    const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);
+    const stoppedBy = sending.stop?.reason ?? null;
     const summary = summarise(journal, run.id, {
-      attempts: result.attempts,
-      durationMs,
+      attempts: sending.attempts,
+      durationMs: sending.durationMs,
       exitCode,
       stoppedBy,
       plan: plan ?? null,
@@ -162,9 +119,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     });
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
     else out(renderSummary(summary, colors));
-    if (result.stopped) {
-      env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
-    }
+    if (sending.stop?.fatal) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
     return exitCode;
   } finally {
     lock?.release();

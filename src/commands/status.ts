@@ -7,8 +7,8 @@ import { readCredentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { openMessenger } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
-import { USER_AGENT } from "./send.js";
 import type { ScheduleOptions } from "./sendOptions.js";
 
 export interface StatusOptions extends ScheduleOptions {
@@ -40,14 +40,7 @@ export async function status(options: StatusOptions, env: CommandEnv): Promise<n
       .filter(([state]) => !isFinalDelivery(state))
       .reduce((sum, [, count]) => sum + count, 0);
     const runCounts = journal.counts(run.id);
-    const { openTwilioMessenger } = await import("../twilio/twilioMessenger.js");
-    const messenger = openTwilioMessenger({
-      credentials,
-      apiUrl: options.apiUrl,
-      timeoutMs: options.timeoutMs,
-      concurrency: options.concurrency,
-      userAgent: USER_AGENT,
-    });
+    const messenger = await openMessenger(credentials, options);
     const progress = createProgressReporter({
       stream: env.stderr,
       clock: env.clock,

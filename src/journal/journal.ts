@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import type { MessageRequest } from "../core/messageRequest.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
+import { cachedStatement } from "./cachedStatement.js";
 import { type Db, openDatabase } from "./openDatabase.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
@@ -120,15 +121,8 @@ export class Journal {
   }
 
   /** Prepared statements are reused: the send loop runs a handful of them per message. */
-  private readonly statements = new Map<string, Database.Statement>();
-
   private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return cachedStatement(this.db, sql);
   }
 
   // --- runs -----------------------------------------------------------------------------

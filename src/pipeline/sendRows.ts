@@ -3,6 +3,7 @@ import { classifyCall } from "../core/classifyCall.js";
 import type { Clock } from "../core/clock.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
+import { GroupCommit } from "../journal/groupCommit.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
@@ -44,6 +45,7 @@ export interface SendRowsResult {
  */
 export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
+  const commits = new GroupCommit(args.journal.db);
   let stopped: SendRowsResult["stopped"] = null;
   const summary = await dispatch<SendableRow>({
     items: args.rows,
@@ -59,11 +61,16 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         }
         return { kind: "done" };
       }
-      const { attemptId, n } = args.journal.beginAttempt(row.runId, row.idx);
+      // Durable before the request leaves: the whole no-double-send guarantee rests on it.
+      const { attemptId, n } = await commits.write(() =>
+        args.journal.beginAttempt(row.runId, row.idx),
+      );
       const result = await args.messenger.create(row.request);
       const decision = decideAttempt(classifyCall(result), n, { ...args.retry, random: random() });
-      args.journal.finishAttempt(attemptId, decision.record);
-      suppressAfterFailure(args.journal, row, decision.record);
+      await commits.write(() => {
+        args.journal.finishAttempt(attemptId, decision.record);
+        suppressAfterFailure(args.journal, row, decision.record);
+      });
       args.onAttempt?.(row, decision.record);
       switch (decision.next.kind) {
         case "done":

@@ -126,7 +126,7 @@ describe("another 4xx", () => {
 });
 
 describe("answers that leave the outcome unknown", () => {
-  it("a 500 makes the row in_doubt (exit 3), and a second send does not resend it", async () => {
+  it("a 500 makes the row in_doubt (exit 3), and a second send does not resend it (exit 0: nothing left to send)", async () => {
     const sim = await fx.simulator({ serverErrorRate: 1 });
     const list = fx.file("list.csv", csvList(2));
     const first = await send(sim, list);
@@ -141,7 +141,9 @@ describe("answers that leave the outcome unknown", () => {
     sim.setOptions({ serverErrorRate: 0 });
     const second = await send(sim, list);
     expect(sim.creates()).toHaveLength(2);
-    expect(second.code).toBe(3);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/already finished/);
+    expect(second.stdout).toMatch(/in doubt/);
     expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
       "in_doubt",
       "in_doubt",

@@ -1,0 +1,86 @@
+import type { StateCounts } from "../core/rowState.js";
+import { ExitCode } from "../errors.js";
+import type { Journal, SendableRow } from "../journal/journal.js";
+import { sendRows } from "../pipeline/sendRows.js";
+import type { Credentials } from "../twilio/readCredentials.js";
+import { createProgressReporter } from "../ui/progressReporter.js";
+import type { CommandEnv } from "./commandEnv.js";
+import { openMessenger } from "./openMessenger.js";
+import type { ScheduleOptions } from "./sendOptions.js";
+
+export interface SendingOutcome {
+  attempts: number;
+  durationMs: number;
+  /** Why sending ended before every row was tried, with the exit code that says so. */
+  stop: { exitCode: number; reason: string; fatal: boolean } | null;
+}
+
+export interface SendWithProgressArgs {
+  journal: Journal;
+  runId: number;
+  rows: AsyncIterable<SendableRow>;
+  /** The run's counts before sending; updated as rows are decided, for the progress display. */
+  counts: StateCounts;
+  total: number;
+  options: ScheduleOptions;
+  credentials: Credentials;
+  env: CommandEnv;
+  label?: string;
+}
+
+/** The sending step shared by `send` and `retry`: the Twilio client, the progress display, the loop. */
+export async function sendWithProgress(args: SendWithProgressArgs): Promise<SendingOutcome> {
+  const { journal, counts, env, options } = args;
+  const messenger = await openMessenger(args.credentials, options);
+  const progress = createProgressReporter({
+    stream: env.stderr,
+    clock: env.clock,
+    ...(args.label ? { label: args.label } : {}),
+  });
+  const startedAt = env.clock.now();
+  let done = 0;
+  const decided = (state: keyof StateCounts) => {
+    counts.pending--;
+    counts[state]++;
+    progress.update(counts, ++done);
+  };
+  progress.start(args.total);
+  journal.markRunStarted(args.runId);
+  let result: Awaited<ReturnType<typeof sendRows>>;
+  try {
+    result = await sendRows({
+      journal,
+      rows: args.rows,
+      messenger,
+      schedule: options,
+      retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
+      clock: env.clock,
+      signal: env.signal,
+      onAttempt: (_row, record) => {
+        if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);
+      },
+      // A number that opted out earlier in this run: skipped without a request.
+      onSkip: () => decided("skipped"),
+    });
+  } finally {
+    progress.stop();
+    messenger.close();
+  }
+  journal.finishRunIfDone(args.runId);
+
+  let stop: SendingOutcome["stop"] = null;
+  if (result.stopped) {
+    stop = {
+      exitCode: result.stopped.exitCode,
+      reason: `${result.stopped.message}: every other row would fail the same way`,
+      fatal: true,
+    };
+  } else if (result.interrupted) {
+    stop = {
+      exitCode: env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted,
+      reason: `interrupted by ${String(env.signal.reason ?? "a signal")}`,
+      fatal: false,
+    };
+  }
+  return { attempts: result.attempts, durationMs: env.clock.now() - startedAt, stop };
+}
