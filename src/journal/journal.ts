@@ -248,7 +248,8 @@ export class Journal {
   /** The line of an earlier row of the run with the same dedupe key, if there is one. */
   findDuplicateLine(runId: number, dedupeKey: string): number | undefined {
     const row = this.stmt(
-      "SELECT line FROM rows WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
+      // Without statistics SQLite walks the run's primary key here: quadratic over a pre-flight.
+        "SELECT line FROM rows INDEXED BY rows_dedupe WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
     ).get(runId, dedupeKey) as { line: number } | undefined;
     return row?.line;
   }

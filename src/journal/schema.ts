@@ -48,7 +48,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, idx)
   ) WITHOUT ROWID;
   CREATE INDEX rows_state ON rows (run_id, state, idx);
-  CREATE INDEX rows_dedupe ON rows (run_id, dedupe_key) WHERE dedupe_key IS NOT NULL;
+  CREATE INDEX rows_dedupe ON rows (run_id, dedupe_key, idx) WHERE dedupe_key IS NOT NULL;
 
   CREATE TABLE attempts (
     id            INTEGER PRIMARY KEY,
