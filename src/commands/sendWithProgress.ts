@@ -72,7 +72,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   if (result.stopped) {
     stop = {
       exitCode: result.stopped.exitCode,
-      reason: `${result.stopped.message}: every other row would fail the same way`,
+      reason: result.stopped.message,
       fatal: true,
     };
   } else if (result.interrupted) {

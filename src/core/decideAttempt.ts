@@ -1,5 +1,6 @@
 import type { AttemptRecord } from "./attemptRecord.js";
 import type { Classification } from "./classifyCall.js";
+import { errorInfo } from "./errorCatalog.js";
 
 export type NextStep =
   | { kind: "done" }
@@ -45,7 +46,12 @@ export function decideAttempt(
     case "fatal":
       return {
         record: base("fatal", c.httpStatus, c.errorCode, c.errorMessage),
-        next: { kind: "stop", exitCode: c.exitCode, message: `${c.errorMessage} (${c.errorCode})` },
+        next: {
+          kind: "stop",
+          exitCode: c.exitCode,
+          // What to do travels with the stop: the operator reads it in a cron mail, not a manual.
+          message: `${c.errorMessage} (${c.errorCode}); every other row would fail the same way. To do: ${errorInfo(c.errorCode).action}`,
+        },
       };
     case "retry": {
       if (attemptNumber >= policy.maxAttempts) {
