@@ -34,6 +34,10 @@ export function openTwilioMessenger(config: MessengerConfig): Messenger {
     ...(credentials.edge ? { edge: credentials.edge } : {}),
   });
 
+  // twilio-node loads its API modules on first use (about 100 ms): load them now, before the
+  // rate limiter starts, or the first requests queue behind it and reach Twilio bunched.
+  const messages = client.messages;
+
   return {
     async create(request: MessageRequest): Promise<CallResult> {
       const capture: { result?: CallResult } = {};
@@ -41,7 +45,7 @@ export function openTwilioMessenger(config: MessengerConfig): Messenger {
       await callCapture.run(capture, async () => {
         try {
           const { sendAt, ...rest } = request;
-          await client.messages.createWithHttpInfo(
+          await messages.createWithHttpInfo(
             sendAt === undefined ? rest : { ...rest, sendAt: new Date(sendAt) },
           );
         } catch (error) {
@@ -54,11 +58,11 @@ export function openTwilioMessenger(config: MessengerConfig): Messenger {
     },
 
     async fetch(sid: string): Promise<RemoteMessage> {
-      return toRemote(await client.messages(sid).fetch());
+      return toRemote(await messages(sid).fetch());
     },
 
     async list(query: ListQuery, limit = 1000): Promise<RemoteMessage[]> {
-      const found = await client.messages.list({
+      const found = await messages.list({
         to: query.to,
         ...(query.from ? { from: query.from } : {}),
         ...(query.dateSentAfter ? { dateSentAfter: query.dateSentAfter } : {}),
