@@ -42,6 +42,9 @@ export interface LockOptions {
  * by an unrelated process after the holder died also keeps the lock; the message names the pid
  * so the operator can tell.
  */
+/** Locks this process holds, by journal path and run: a row naming our pid is otherwise stale. */
+const heldHere = new Set<string>();
+
 export function acquireRunLock(
   journal: Journal,
   runId: number,
@@ -54,11 +57,15 @@ export function acquireRunLock(
   const now = options.now ?? Date.now;
   const isAlive = options.isAlive ?? pidIsAlive;
   const db = journal.db;
+  const key = `${journal.path}\u0000${runId}`;
   // better-sqlite3 runs a transaction inside another as a savepoint, so a caller that already
   // holds a write transaction (claimRun) gets the check and the claim inside its own.
   db.transaction(() => {
     const holder = lockHolder(journal, runId);
-    if (holder && (holder.host !== me.host || isAlive(holder.pid))) {
+    // A holder with our own pid on our host that this process does not hold is a previous life
+    // of this pid (a container's pid 1 after kill -9): that process is gone, we are running now.
+    const previousLife = holder?.host === me.host && holder.pid === me.pid && !heldHere.has(key);
+    if (holder && !previousLife && (holder.host !== me.host || isAlive(holder.pid))) {
       throw lockedError(runId, holder, me.host);
     }
     db.prepare(
@@ -69,11 +76,13 @@ export function acquireRunLock(
   }).immediate();
 
   let held = true;
+  heldHere.add(key);
   return {
     runId,
     release() {
       if (!held) return;
       held = false;
+      heldHere.delete(key);
       // A closed journal means the process is ending anyway: the next start reclaims the row.
       if (!db.open) return;
       db.prepare("DELETE FROM run_locks WHERE run_id = ? AND pid = ? AND host = ?").run(

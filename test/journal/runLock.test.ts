@@ -71,6 +71,17 @@ describe("acquireRunLock", () => {
     lock.release();
   });
 
+  it("takes over a lock recorded under its own pid by an earlier life of that pid", () => {
+    const run = journal.createRun(newRun());
+    // What a container's pid 1 leaves behind after kill -9: a row naming the pid we now have.
+    journal.db
+      .prepare("INSERT INTO run_locks (run_id, pid, host, acquired_at) VALUES (?, ?, ?, 0)")
+      .run(run.id, process.pid, hostname());
+    const lock = acquireRunLock(journal, run.id);
+    expect(lockHolder(journal, run.id)?.pid).toBe(process.pid);
+    lock.release();
+  });
+
   it("takes over a lock whose holder died on this host", () => {
     const run = journal.createRun(newRun());
     acquireRunLock(journal, run.id, { pid: deadPid() });
