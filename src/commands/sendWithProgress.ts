@@ -1,3 +1,4 @@
+import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
 import { ExitCode } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
@@ -61,6 +62,9 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       },
       // A number that opted out earlier in this run: skipped without a request.
       onSkip: () => decided("skipped"),
+      defaultSender: defaultSender(
+        (journal.getRun(args.runId)?.options.sending ?? {}) as Record<string, unknown>,
+      ),
     });
   } finally {
     progress.stop();

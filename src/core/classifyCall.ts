@@ -128,11 +128,20 @@ function twilioError(body: unknown): { code: number | null; message: string | nu
   };
 }
 
-/** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything else, or a
+ * negative or unreadable value, is treated as absent (our own backoff applies); of a repeated
+ * header joined into a list, the first value counts.
+ */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | null {
-  if (value === undefined || value.trim() === "") return null;
+  if (value === undefined) return null;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const seconds = /^(\d+(?:\.\d+)?)\s*(?:,|$)/.exec(trimmed);
+  if (seconds) return Math.round(Number(seconds[1]) * 1000);
+  if (!IMF_FIXDATE.test(trimmed)) return null;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
 }
+
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;

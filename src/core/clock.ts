@@ -23,7 +23,8 @@ export const systemClock: Clock = {
           signal?.removeEventListener("abort", onAbort);
           resolve();
         },
-        Math.max(0, ms),
+        // setTimeout fires at once past 2^31-1 ms; no wait of ours is that long on purpose.
+        Math.min(Math.max(0, ms), 2 ** 31 - 1),
       );
       signal?.addEventListener("abort", onAbort, { once: true });
     }),

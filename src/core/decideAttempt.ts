@@ -21,12 +21,24 @@ export interface RetryPolicy {
   random: number;
 }
 
-/** Turns a classified answer into the journal record and what the sender does next. */
+/**
+ * Turns a classified answer into the journal record and what the sender does next.
+ * `attemptNumber` counts this command's attempts at the row, so `--max-attempts` applies to
+ * each send or retry afresh. `sharedSender`: the row uses the run's default sender, so an
+ * unusable-sender answer speaks for every row; a row's own `from` fails only that row.
+ */
 export function decideAttempt(
   c: Classification,
   attemptNumber: number,
   policy: RetryPolicy,
+  sharedSender = true,
 ): AttemptDecision {
+  if (c.outcome === "fatal" && c.exitCode === 78 && !sharedSender) {
+    return {
+      record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),
+      next: { kind: "done" },
+    };
+  }
   switch (c.outcome) {
     case "sent":
       return {
@@ -54,7 +66,10 @@ export function decideAttempt(
         },
       };
     case "retry": {
-      if (attemptNumber >= policy.maxAttempts) {
+      // Twilio asking for a longer wait than a run waits is an answer too: give the row up
+      // now (never processed, so `retry` can send it later) instead of asking again too soon.
+      const waitTooLong = c.retryAfterMs !== null && c.retryAfterMs > policy.maxDelayMs;
+      if (attemptNumber >= policy.maxAttempts || waitTooLong) {
         return {
           record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),
           next: { kind: "done" },

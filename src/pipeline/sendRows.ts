@@ -29,6 +29,12 @@ export interface SendRowsArgs {
   /** Called for a row skipped without a request because its number became suppressed. */
   onSkip?(row: SendableRow, reason: string): void;
   random?: () => number;
+  /**
+   * The run's default sender (normalised). An unusable-sender answer stops the run only for a
+   * row that uses it; a row with a sender of its own just fails. Absent: every row counts as
+   * using it.
+   */
+  defaultSender?: { from?: string | undefined; messagingServiceSid?: string | undefined };
 }
 
 export interface SendRowsResult {
@@ -66,7 +72,13 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         args.journal.beginAttempt(row.runId, row.idx),
       );
       const result = await args.messenger.create(row.request);
-      const decision = decideAttempt(classifyCall(result), n, { ...args.retry, random: random() });
+      // Attempts made by this command: --max-attempts applies afresh to each send or retry.
+      const decision = decideAttempt(
+        classifyCall(result),
+        n - row.attempts,
+        { ...args.retry, random: random() },
+        usesDefaultSender(row, args.defaultSender),
+      );
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);
         suppressAfterFailure(args.journal, row, decision.record);
@@ -91,4 +103,12 @@ function suppressAfterFailure(journal: Journal, row: SendableRow, record: Attemp
   if (record.outcome !== "failed" || record.errorCode === null) return;
   const suppression = suppressionFor(record.errorCode);
   if (suppression) addSuppression(journal, { number: row.to, ...suppression, runId: row.runId });
+}
+
+function usesDefaultSender(row: SendableRow, defaults: SendRowsArgs["defaultSender"]): boolean {
+  if (!defaults) return true;
+  return (
+    (row.request.from ?? null) === (defaults.from ?? null) &&
+    (row.request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
+  );
 }

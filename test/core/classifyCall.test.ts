@@ -92,6 +92,10 @@ describe("parseRetryAfter", () => {
     ["Thu, 01 Jan 2026 00:00:05 GMT", 5000],
     ["Wed, 31 Dec 2025 23:59:00 GMT", 0],
     ["soon", null],
+    ["-1", null],
+    ["1 2", null],
+    ["5, 5", 5000],
+    ["Thu, 01 Jan 2026", null],
   ])("%s → %s", (value, ms) => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });

@@ -20,6 +20,28 @@ describe("decideAttempt", () => {
     expect(last.record).toMatchObject({ outcome: "failed", httpStatus: 429, errorCode: 20429 });
   });
 
+  it("gives a row up at once when Retry-After asks for longer than a run waits", () => {
+    const decision = decideAttempt({ ...retry, retryAfterMs: 3_600_000 }, 1, policy);
+    expect(decision.next).toEqual({ kind: "done" });
+    expect(decision.record).toMatchObject({ outcome: "failed", errorCode: 20429 });
+  });
+
+  it("fails only the row when the unusable sender is the row's own", () => {
+    const fatal: Classification = {
+      outcome: "fatal",
+      httpStatus: 400,
+      errorCode: 21212,
+      errorMessage: "invalid From",
+      exitCode: 78,
+    };
+    expect(decideAttempt(fatal, 1, policy, true).next).toMatchObject({ kind: "stop" });
+    const own = decideAttempt(fatal, 1, policy, false);
+    expect(own.next).toEqual({ kind: "done" });
+    expect(own.record).toMatchObject({ outcome: "failed", errorCode: 21212 });
+    const auth = { ...fatal, httpStatus: 401, errorCode: 20003, exitCode: 77 as const };
+    expect(decideAttempt(auth, 1, policy, false).next).toMatchObject({ kind: "stop" });
+  });
+
   it("waits as long as Retry-After says", () => {
     const decision = decideAttempt({ ...retry, retryAfterMs: 4000 }, 1, policy);
     expect(decision.next).toEqual({ kind: "retry", afterMs: 4000 });
