@@ -162,6 +162,14 @@ export class Journal {
     return row && toRun(row);
   }
 
+  /** The newest run of one of these input paths that still has rows to send. */
+  findUnfinishedRunOf(paths: readonly string[]): RunRecord | undefined {
+    const row = this.stmt(
+      `SELECT * FROM runs WHERE phase = 'ready' AND input_path IN (?, ?) ORDER BY id DESC LIMIT 1`,
+    ).get(paths[0], paths[1] ?? paths[0]) as RunRow | undefined;
+    return row && toRun(row);
+  }
+
   latestRun(): RunRecord | undefined {
     const row = this.stmt("SELECT * FROM runs ORDER BY id DESC LIMIT 1").get() as
       | RunRow
@@ -249,7 +257,7 @@ export class Journal {
   findDuplicateLine(runId: number, dedupeKey: string): number | undefined {
     const row = this.stmt(
       // Without statistics SQLite walks the run's primary key here: quadratic over a pre-flight.
-        "SELECT line FROM rows INDEXED BY rows_dedupe WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
+      "SELECT line FROM rows INDEXED BY rows_dedupe WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
     ).get(runId, dedupeKey) as { line: number } | undefined;
     return row?.line;
   }

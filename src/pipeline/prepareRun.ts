@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { resolve } from "node:path";
 import type { RequestDefaults } from "../core/buildRequest.js";
 import { InputError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
@@ -56,7 +57,19 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
       return named;
     }
     if (known && !req.newRun) {
-      return journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
+      const same = journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
+      if (same) return same;
+      // The same file, edited (or other options typed) while its run was unfinished: a new
+      // run would send every row again, to recipients the unfinished run already reached.
+      const unfinished = journal.findUnfinishedRunOf([req.input, resolve(req.cwd, req.input)]);
+      if (unfinished) {
+        const changes = differences(unfinished, sending, known.hash);
+        throw new InputError(
+          `run ${unfinished.name ?? unfinished.id} of this file is unfinished, and ${changes.join("; ")}`,
+          { file: req.input },
+          "Resume it with the file and options it started with; or send this version as a new run on purpose with --new-run (rows the unfinished run sent would be sent again); name runs with --run to keep them apart.",
+        );
+      }
     }
     return undefined;
   };
@@ -106,13 +119,7 @@ function checkSameInput(
   req: RunRequest,
   hash: string | undefined,
 ): void {
-  const recorded = (run.options.sending ?? {}) as Partial<SendingOptions>;
-  const changes = describeChanges(recorded, sending);
-  if (hash !== undefined && run.inputHash !== null && hash !== run.inputHash) {
-    changes.unshift(
-      `the input's content changed (sha256 ${short(run.inputHash)}… was recorded, ${short(hash)}… now)`,
-    );
-  }
+  const changes = differences(run, sending, hash);
   if (changes.length > 0) {
     throw new InputError(
       `run ${run.name ?? run.id} cannot be resumed with this input: ${changes.join("; ")}`,
@@ -143,4 +150,16 @@ async function verifyStdin(
 
 function short(hash: string): string {
   return hash.slice(0, 12);
+}
+
+/** What differs between a recorded run and this command's input and sending options. */
+function differences(run: RunRecord, sending: SendingOptions, hash: string | undefined): string[] {
+  const recorded = (run.options.sending ?? {}) as Partial<SendingOptions>;
+  const changes = describeChanges(recorded, sending);
+  if (hash !== undefined && run.inputHash !== null && hash !== run.inputHash) {
+    changes.unshift(
+      `the input's content changed (sha256 ${short(run.inputHash)}… was recorded, ${short(hash)}… now)`,
+    );
+  }
+  return changes;
 }
