@@ -10,6 +10,7 @@ import { colorsFor } from "../ui/colors.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { journalFlag } from "./journalFlag.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 
@@ -44,6 +45,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       },
       name: options.run,
       newRun: options.newRun,
+      signal: env.signal,
       options: {
         rate: options.rate,
         burst: options.burst,
@@ -115,7 +117,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       exitCode,
       stoppedBy,
       plan: plan ?? null,
-      resume: final.pending > 0 ? resumeCommand(options, run.id, run.name) : null,
+      resume: final.pending > 0 ? resumeCommand(options, run.id, run.name, env) : null,
     });
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
     else out(renderSummary(summary, colors));
@@ -127,8 +129,16 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
   }
 }
 
-function resumeCommand(options: SendOptions, runId: number, name: string | null): string {
-  if (options.input === "-" && !name) return `twilio-bulk retry --state pending --run ${runId}`;
+function resumeCommand(
+  options: SendOptions,
+  runId: number,
+  name: string | null,
+  env: CommandEnv,
+): string {
+  // The stdin list cannot be read again: resume from the journal alone, the same journal.
+  if (options.input === "-" && !name) {
+    return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}`;
+  }
   return options.invocation;
 }
 

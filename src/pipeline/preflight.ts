@@ -1,4 +1,5 @@
 import { type BuiltRow, buildRequest, type RequestDefaults } from "../core/buildRequest.js";
+import { CliError, ExitCode } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
 import type { Journal, NewRow } from "../journal/journal.js";
 
@@ -16,6 +17,8 @@ export interface PreflightOptions {
   defaults: RequestDefaults;
   allowDuplicates: boolean;
   batchSize?: number;
+  /** Aborted (SIGINT/SIGTERM): stop reading; the caller throws the unsent run away. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -50,6 +53,7 @@ export async function preflight(
   };
 
   for await (const record of records) {
+    if (options.signal?.aborted) throw interrupted(options.signal);
     const built = buildRequest(record, options.defaults);
     const row = decideRow(record, built, plan.rows, {
       duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
@@ -69,7 +73,11 @@ export async function preflight(
       else plan.suppressed++;
     }
     batch.push(row);
-    if (batch.length >= batchSize) flush();
+    if (batch.length >= batchSize) {
+      flush();
+      // Parsing from memory never waits on I/O: let a signal handler run between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   flush();
   return plan;
@@ -112,4 +120,12 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
     }
   }
   return row;
+}
+
+function interrupted(signal: AbortSignal): CliError {
+  const term = signal.reason === "SIGTERM";
+  return new CliError(
+    `interrupted by ${String(signal.reason ?? "a signal")} during the pre-flight: nothing was sent`,
+    term ? ExitCode.terminated : ExitCode.interrupted,
+  );
 }

@@ -19,6 +19,7 @@ export interface RunRequest {
   defaults: RequestDefaults;
   name: string | undefined;
   newRun: boolean;
+  signal?: AbortSignal;
   /** Recorded with the run for `runs` and `report`; never credentials. */
   options: Record<string, unknown>;
 }
@@ -100,6 +101,7 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     const plan = await preflight(journal, run.id, probe.records, {
       defaults: req.defaults,
       allowDuplicates: sending.allowDuplicates,
+      ...(req.signal ? { signal: req.signal } : {}),
     });
     const hash = probe.digest();
     // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.

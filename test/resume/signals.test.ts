@@ -114,3 +114,37 @@ describe("a second signal", () => {
     expectNoDuplicates(sim);
   });
 });
+
+describe("a signal during the pre-flight", () => {
+  it("stops reading, keeps no run, sends nothing and exits 143", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("big.csv", csvList(100_000));
+    const args = ["send", list, "--from", FROM, "--rate", "1000", "--api-url", sim.url];
+    const { child, exited } = startSend(args, fx.env(sim));
+    // Wait until the pre-flight has journaled some rows, then interrupt it.
+    while (!(await preparing(fx.journalPath()))) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGTERM");
+    const result = await exited;
+
+    expect(result.code, result.stderr).toBe(143);
+    expect(result.stderr).toMatch(/during the pre-flight: nothing was sent/);
+    expect(result.stderr).not.toMatch(/at .*\.js/);
+    expect(sim.creates()).toHaveLength(0);
+    expect(readJournal(fx.journalPath()).rows).toHaveLength(0);
+  });
+});
+
+async function preparing(journal: string): Promise<boolean> {
+  const { default: Database } = await import("better-sqlite3");
+  try {
+    const db = new Database(journal, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare("SELECT count(*) AS n FROM rows").get() as { n: number };
+      return row.n > 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+}
