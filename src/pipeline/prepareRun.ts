@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { RequestDefaults } from "../core/buildRequest.js";
-import { InputError } from "../errors.js";
+import { InputError, UsageError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
 import { type InputFormat, openInput } from "../input/openInput.js";
 import { claimRun } from "../journal/claimRun.js";
@@ -38,6 +39,7 @@ export type PreparedRun =
  */
 export async function prepareRun(journal: Journal, req: RunRequest): Promise<PreparedRun> {
   const fromStdin = req.input === "-";
+  if (!fromStdin) refuseStreams(resolve(req.cwd, req.input), req.input);
   const known = fromStdin ? undefined : await hashFile(req.input, req.cwd);
   const probe = openInput(
     { path: req.input, stdin: req.stdin, cwd: req.cwd },
@@ -164,4 +166,22 @@ function differences(run: RunRecord, sending: SendingOptions, hash: string | und
     );
   }
   return changes;
+}
+
+/**
+ * A named pipe or a process substitution (`<(…)`) can be read only once, and a file input is
+ * read twice (hashed to find its run, then parsed): send it on standard input instead.
+ */
+function refuseStreams(path: string, input: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return; // Missing or unreadable: hashFile says so in the readers' words.
+  }
+  if (stats.isFile() || stats.isDirectory()) return;
+  throw new UsageError(
+    `${input} is a pipe or a device, which can be read only once; twilio-bulk reads a file twice (to find its run, then to send it)`,
+    "Pipe it to standard input instead: `… | twilio-bulk send - --format csv --run NAME` (the name makes it resumable).",
+  );
 }

@@ -67,3 +67,22 @@ describe("send -", () => {
     expect(sim.creates()).toHaveLength(0);
   });
 });
+
+describe("a named pipe given as the file", () => {
+  it("is refused with exit 64 and told to use standard input", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { join } = await import("node:path");
+    const fifo = join(fx.dir(), "list.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const result = await runCli(["send", fifo, "--format", "csv", "--from", "+15005550006"], {
+      env: {
+        TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
+        TWILIO_AUTH_TOKEN: "t",
+        TWILIO_BULK_JOURNAL: join(fx.dir(), "j.db"),
+      },
+    });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toMatch(/pipe or a device/);
+    expect(result.stderr).toMatch(/send -/);
+  });
+});
