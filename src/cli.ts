@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { type CommandEnv, processEnv } from "./commands/commandEnv.js";
+import { shellQuote } from "./core/shellQuote.js";
 import { CliError, ExitCode } from "./errors.js";
 
 const VERSION = "0.1.0";
@@ -25,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  const onStdoutError = onBrokenPipe(process.stdout, controller, process.stderr);
+  const onStderrError = onBrokenPipe(process.stderr, controller);
+  process.stdout.on("error", onStdoutError);
+  process.stderr.on("error", onStderrError);
   const env = processEnv(controller.signal);
   try {
     return await run(argv, env);
@@ -33,7 +38,37 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    // Left attached: a late write to a closed pipe must stay silent until the process exits.
   }
+}
+
+/**
+ * `twilio-bulk send … | head` closes our stdout early. Node ignores SIGPIPE, so the write fails
+ * with EPIPE; unhandled, that would kill the run with a stack trace between a request and its
+ * journal entry. Instead the stream's writes become no-ops and the run stops as on a first
+ * SIGINT (reason "SIGPIPE"): nothing new starts, what is in flight is journaled. The exit code
+ * stays the command's: 130 (interrupted) when the stop left rows pending, and what the run
+ * earned when the pipe closed only after the work was done (the summary is then all that was
+ * lost).
+ */
+function onBrokenPipe(
+  stream: NodeJS.WriteStream,
+  controller: AbortController,
+  notify?: NodeJS.WriteStream,
+): (error: NodeJS.ErrnoException) => void {
+  return (error) => {
+    if (error.code !== "EPIPE") throw error;
+    stream.write = ((_chunk: unknown, encoding?: unknown, done?: unknown) => {
+      const callback = typeof encoding === "function" ? encoding : done;
+      if (typeof callback === "function") queueMicrotask(() => callback());
+      return true;
+    }) as typeof stream.write;
+    if (controller.signal.aborted) return;
+    notify?.write(
+      "\nSIGPIPE: standard output was closed; finishing the requests in flight, then stopping.\n",
+    );
+    controller.abort("SIGPIPE");
+  };
 }
 
 export async function run(argv: string[], env: CommandEnv): Promise<number> {
@@ -62,19 +97,21 @@ function invocation(args: readonly string[]): string {
   return ["twilio-bulk", ...args.map(shellQuote)].join(" ");
 }
 
-function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
-}
+/** What --rate and --max-attempts govern: message creates unless a command says otherwise. */
+const SEND_WORDING = {
+  rate: "messages started per second (decimals allowed)",
+  maxAttempts: "attempts per row for answers that are safe to retry (429)",
+};
 
-function scheduleOptions(command: Command): Command {
+function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
   return command
-    .option("--rate <mps>", "messages started per second (decimals allowed)", "1")
+    .option("--rate <mps>", wording.rate, "1")
     .option("--burst <n>", "starts allowed back to back after an idle spell", "1")
     .option(
       "--concurrency <n>",
       "requests in flight at most (default: enough for the rate at 1 s latency, at most 100)",
     )
-    .option("--max-attempts <n>", "attempts per row for answers that are safe to retry (429)", "3")
+    .option("--max-attempts <n>", wording.maxAttempts, "3")
     .option("--timeout <seconds>", "per-request timeout", "30")
     .addOption(
       new Option("--api-url <url>", "send requests to this origin instead of Twilio's").env(
@@ -140,6 +177,10 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
         "10m",
       )
       .option("--json", "print the summary as JSON on stdout"),
+    {
+      rate: "message-list lookups started per second, one per recipient in doubt (decimals allowed)",
+      maxAttempts: "lookups per recipient when Twilio answers 429 or 5xx or the connection fails",
+    },
   ).action(async (raw: Record<string, string | boolean | undefined>) => {
     const [{ reconcile }, { parseReconcileOptions }] = await Promise.all([
       import("./commands/reconcile.js"),
@@ -198,10 +239,14 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     .command("status")
     .description("fetch the delivery status of a run's sent messages that are not final yet")
     .option("--run <id|name>", "the run (default: the newest)")
-    .option("--rate <n>", "fetches started per second", "10")
+    .option("--rate <n>", "message fetches started per second (decimals allowed)", "10")
     .option("--burst <n>", "starts allowed back to back after an idle spell", "1")
     .option("--concurrency <n>", "requests in flight at most (default: the rate, at most 100)")
-    .option("--max-attempts <n>", "fetches per message when Twilio answers 429 or 5xx", "3")
+    .option(
+      "--max-attempts <n>",
+      "fetches per message when Twilio answers 429 or 5xx or the connection fails",
+      "3",
+    )
     .option("--timeout <seconds>", "per-request timeout", "30")
     .addOption(
       new Option("--api-url <url>", "send requests to this origin instead of Twilio's").env(
@@ -343,6 +388,8 @@ export function reportError(error: unknown, env: CommandEnv): number {
     if (error.hint) env.stderr.write(`${error.hint}\n`);
     return error.exitCode;
   }
+  const busy = journalBusy(error);
+  if (busy) return reportError(busy, env);
   if (error instanceof RangeError && /must be/.test(error.message)) {
     env.stderr.write(`twilio-bulk: ${error.message}\n`);
     return ExitCode.usage;
@@ -352,4 +399,21 @@ export function reportError(error: unknown, env: CommandEnv): number {
     `twilio-bulk: internal error: ${stack}\nThis is a bug in twilio-bulk; please report it with the command you ran.\n`,
   );
   return ExitCode.software;
+}
+
+/**
+ * better-sqlite3 throws SQLITE_BUSY / SQLITE_LOCKED (or an extended code of them) when another
+ * connection held the journal's write lock past the busy timeout. Library code keeps throwing
+ * it (it cannot know whether to wait longer); to the user it is a temporary failure, not a bug.
+ * Matched by name and code so this file does not load the native module.
+ */
+function journalBusy(error: unknown): CliError | undefined {
+  if (!(error instanceof Error) || error.name !== "SqliteError") return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string" || !/^SQLITE_(BUSY|LOCKED)(_|$)/.test(code)) return undefined;
+  return new CliError(
+    `the journal is busy (${code}: ${error.message})`,
+    ExitCode.tempFail,
+    "Another process is writing to the journal and held it longer than twilio-bulk waits; try again when it has finished (or use another --journal).",
+  );
 }

@@ -10,6 +10,7 @@ import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/re
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { journalFlag } from "./journalFlag.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { RetryOptions } from "./retryOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
@@ -103,7 +104,7 @@ async function resend(
       durationMs: sending.durationMs,
       exitCode,
       stoppedBy,
-      resume: retried.pending > 0 ? resumeCommand(run, options) : null,
+      resume: retried.pending > 0 ? resumeCommand(run, options, env) : null,
     },
   );
   if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -166,9 +167,8 @@ function describeCounts(counts: Record<string, number>): string {
 }
 
 /** Rows left pending (interrupted, or stopped) carry on with `--state pending`. */
-function resumeCommand(run: RunRecord, options: RetryOptions): string {
-  const journal = options.journal ? ` --journal ${options.journal}` : "";
-  return `twilio-bulk retry --state pending --run ${run.id}${journal}`;
+function resumeCommand(run: RunRecord, options: RetryOptions, env: CommandEnv): string {
+  return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`;
 }
 
 function label(run: RunRecord): string {

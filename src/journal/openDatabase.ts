@@ -12,25 +12,53 @@ export type Db = Database.Database;
  * and the journal holds phone numbers and message bodies.
  */
 export function openDatabase(path: string): Db {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
   let db: Db;
   try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, "a", 0o600));
     db = new Database(path, { timeout: 10_000 });
   } catch (error) {
-    throw new CliError(
-      `cannot open the journal ${path}: ${(error as Error).message}`,
-      ExitCode.cantCreate,
-    );
+    throw cannotOpen(path, error) ?? error;
   }
   try {
     applyPragmas(db, path);
     migrate(db, path);
   } catch (error) {
     db.close();
-    throw error;
+    // A non-SQLite file or a read-only one only shows at the first statement.
+    throw cannotOpen(path, error) ?? error;
   }
   return db;
+}
+
+/** What is wrong with a `--journal` path, in words; other codes (SQLITE_BUSY…) pass through. */
+const CANNOT_OPEN: Record<string, string> = {
+  ENOTDIR: "a part of the path is a file, not a directory",
+  EEXIST: "a part of the path is a file, not a directory",
+  EISDIR: "it is a directory",
+  ENAMETOOLONG: "the path is too long",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the filesystem is read-only",
+  SQLITE_NOTADB: "it is not a journal (not an SQLite database)",
+  SQLITE_READONLY: "it is read-only",
+  SQLITE_CANTOPEN: "SQLite cannot open it (or its -wal file next to it)",
+  SQLITE_PERM: "permission denied",
+};
+
+function cannotOpen(path: string, error: unknown): CliError | undefined {
+  if (error instanceof CliError) return undefined;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  // Extended codes (SQLITE_READONLY_DIRECTORY, SQLITE_CANTOPEN_ISDIR…) share their base's words.
+  const base = code.startsWith("SQLITE_") ? code.split("_").slice(0, 2).join("_") : code;
+  const what = CANNOT_OPEN[base];
+  if (what === undefined) return undefined;
+  return new CliError(
+    `cannot open the journal ${path}: ${what} (${code})`,
+    ExitCode.cantCreate,
+    "Point --journal (or TWILIO_BULK_JOURNAL) at a writable file on a local disk.",
+  );
 }
 
 function applyPragmas(db: Db, path: string): void {

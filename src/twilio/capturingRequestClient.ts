@@ -47,7 +47,12 @@ export class CapturingRequestClient extends twilio.RequestClient {
     };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
     this.axios.defaults.httpAgent = this.agents.http;
-    this.axios.defaults.httpsAgent = this.agents.https;
+    // With HTTP_PROXY set, twilio-node installed an https-proxy-agent (its only proxy support):
+    // replacing it would silently bypass the proxy. Keep it; our socket cap then does not apply
+    // (the proxy agent opens a tunnel per request) and neither does the socket timeout, but the
+    // per-request timeout still does. Plain-http origins (--api-url) go direct, as in
+    // twilio-node.
+    if (!process.env.HTTP_PROXY) this.axios.defaults.httpsAgent = this.agents.https;
   }
 
   override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
