@@ -9,6 +9,7 @@ import { type ReconcileReport, renderReconcile } from "../ui/renderReconcile.js"
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { journalFlag } from "./journalFlag.js";
 import { openMessenger } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
@@ -100,7 +101,10 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
       rate: durationMs > 0 ? (report.lookups * 1000) / durationMs : 0,
       exitCode,
       stoppedBy,
-      resume: counts.pending > 0 ? `twilio-bulk retry --state pending --run ${run.id}` : null,
+      resume:
+        counts.pending > 0
+          ? `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`
+          : null,
       reconcile: report,
     };
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);

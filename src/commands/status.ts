@@ -29,8 +29,10 @@ export interface StatusSummary extends Omit<CheckDeliveryResult, "stopped" | "in
  * `twilio-bulk status`: fetches the current status of every sent message of a run that is not
  * final yet, and records it (numbers that turn out to be landlines are suppressed). Safe to
  * run from cron: final messages are never fetched again. Exits 0 when every message could be
- * checked, whatever became of it (`report` shows that); 75 when some could not be checked this
- * time (rate limit, network, 5xx: run it again later); 77 when Twilio refuses the credentials.
+ * checked, whatever became of it (`report` shows that), and when Twilio refuses to look some
+ * up (404, another 4xx: asking again gets the same answer, so cron would never stop); 75 when
+ * some could not be checked this time (rate limit, network, 5xx: run it again later); 77 when
+ * Twilio refuses the credentials.
  */
 export async function status(options: StatusOptions, env: CommandEnv): Promise<number> {
   const credentials = readCredentials(env.env);
@@ -96,7 +98,10 @@ function renderStatus(summary: StatusSummary, run: RunRecord): string {
       .map(([state, count]) => `${count} ${state}`)
       .join(", ");
   const lines =
-    summary.checked === 0 && summary.unchecked === 0 && summary.notFound === 0
+    summary.checked === 0 &&
+    summary.unchecked === 0 &&
+    summary.notFound === 0 &&
+    summary.refused === 0
       ? [`Run ${label}: nothing to check; every sent message has a final status.`]
       : [
           `Run ${label}: checked ${summary.checked} messages${summary.checked > 0 ? `: ${list(summary.statuses)}` : ""}.`,
@@ -109,6 +114,11 @@ function renderStatus(summary: StatusSummary, run: RunRecord): string {
   if (summary.notFound > 0) {
     lines.push(
       `${summary.notFound} messages are unknown to Twilio (deleted, or sent from another account).`,
+    );
+  }
+  if (summary.refused > 0) {
+    lines.push(
+      `${summary.refused} messages could not be looked up: Twilio refused the request (a 4xx other than 404); asking again will not help.`,
     );
   }
   if (summary.unchecked > 0) {

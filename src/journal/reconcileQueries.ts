@@ -1,4 +1,5 @@
 import type { MessageRequest } from "../core/messageRequest.js";
+import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 
 /** An in-doubt row with the times of its attempts, as reconcile needs it. */
@@ -29,7 +30,7 @@ export function* inDoubtPages(
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
-     FROM rows r
+     FROM rows r INDEXED BY rows_state
      WHERE r.run_id = ? AND r.state = 'in_doubt' AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
   );
@@ -64,18 +65,27 @@ export function* inDoubtPages(
 }
 
 /**
- * Message sids already given to rows of the run that ask for the same message (same dedupe
- * key): a listed message with one of these is theirs, not an in-doubt row's.
+ * Every message sid the run has ever had for a recipient: what its rows hold now (their
+ * message and any duplicates) and what their attempts recorded, such as the undelivered
+ * message of a row that `retry` sent again. A listed message with one of these is known, never
+ * an in-doubt row's: taking it would mark the row sent with a message that is another row's,
+ * or that already failed. Per recipient, as matching is: a message to another number never
+ * matches, and rows whose bodies differ only as matching forgives still count.
  */
-export function knownSids(journal: Journal, runId: number, dedupeKey: string | null): Set<string> {
+export function knownSids(journal: Journal, runId: number, to: string): Set<string> {
+  // Once per recipient: rows_to (and CROSS JOIN, which keeps rows first) look at the
+  // recipient's rows and their attempts only, never every row or attempt of the run.
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT r.sid, r.duplicate_sids FROM rows r INDEXED BY rows_to
+      WHERE r.run_id = ? AND r.to_number = ?
+        AND (r.sid IS NOT NULL OR r.duplicate_sids IS NOT NULL)
+     UNION ALL
+     SELECT a.sid, NULL FROM rows r INDEXED BY rows_to
+       CROSS JOIN attempts a ON a.run_id = r.run_id AND a.row_idx = r.idx
+      WHERE r.run_id = ? AND r.to_number = ? AND a.sid IS NOT NULL`,
+  ).all(runId, to, runId, to) as { sid: string | null; duplicate_sids: string | null }[];
   const sids = new Set<string>();
-  if (dedupeKey === null) return sids;
-  const rows = journal.db
-    .prepare(
-      `SELECT sid, duplicate_sids FROM rows
-       WHERE run_id = ? AND dedupe_key = ? AND (sid IS NOT NULL OR duplicate_sids IS NOT NULL)`,
-    )
-    .all(runId, dedupeKey) as { sid: string | null; duplicate_sids: string | null }[];
   for (const row of rows) {
     if (row.sid) sids.add(row.sid);
     if (row.duplicate_sids)

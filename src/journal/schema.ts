@@ -49,6 +49,7 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX rows_state ON rows (run_id, state, idx);
   CREATE INDEX rows_dedupe ON rows (run_id, dedupe_key, idx) WHERE dedupe_key IS NOT NULL;
+  CREATE INDEX rows_to ON rows (run_id, to_number, idx) WHERE to_number IS NOT NULL;
 
   CREATE TABLE attempts (
     id            INTEGER PRIMARY KEY,

@@ -34,7 +34,12 @@ export interface CheckDeliveryResult {
   suppressed: number;
   /** Messages Twilio does not know (404): deleted, or sent from another account. */
   notFound: number;
-  /** Messages that could not be checked this time (429, 5xx, network, another 4xx). */
+  /**
+   * Messages Twilio refused to look up with another 4xx (400, 405…): asking again will not
+   * change the answer, so they are reported but do not make `status` exit 75.
+   */
+  refused: number;
+  /** Messages that could not be checked this time (429, 5xx, network): worth asking again. */
   unchecked: number;
   stopped: { exitCode: 77; message: string } | null;
   interrupted: boolean;
@@ -55,6 +60,7 @@ export async function checkDelivery(args: CheckDeliveryArgs): Promise<CheckDeliv
     statuses: {},
     suppressed: 0,
     notFound: 0,
+    refused: 0,
     unchecked: 0,
     stopped: null,
     interrupted: false,
@@ -80,6 +86,7 @@ export async function checkDelivery(args: CheckDeliveryArgs): Promise<CheckDeliv
           return { kind: "retry", afterMs: backoffMs(item.tries, { ...policy, random: random() }) };
         }
         if (verdict.kind === "skip" && verdict.reason === "not_found") result.notFound++;
+        else if (verdict.kind === "skip") result.refused++;
         else result.unchecked++;
         return { kind: "done" };
       }

@@ -18,7 +18,7 @@ export interface ReconcileArgs {
   runId: number;
   messenger: Messenger;
   schedule: { rate: number; burst: number; concurrency: number };
-  /** Lookups answered 429 are tried again, up to this many times in all. */
+  /** Lookups answered 429 or 5xx, or whose connection failed, are tried up to this many times. */
   maxAttempts: number;
   /** A row not found goes back to pending only once its attempt is older than this. */
   graceMs: number;
@@ -129,10 +129,7 @@ function settleGroup(
   nowMs: number,
   result: ReconcileResult,
 ): void {
-  const known = new Set<string>();
-  for (const key of new Set(group.rows.map((r) => r.dedupeKey))) {
-    for (const sid of knownSids(args.journal, args.runId, key)) known.add(sid);
-  }
+  const known = knownSids(args.journal, args.runId, group.to);
   const attempts = group.rows.map((row) => ({
     idx: row.idx,
     to: row.to,

@@ -214,3 +214,60 @@ describe("reconcile", () => {
     expect(result.stderr).toContain(message);
   });
 });
+
+describe("a row retried after its message was not delivered", () => {
+  it("never takes the old, undelivered message for its new in-doubt attempt", async () => {
+    // +12025550003 ends undelivered 30003 at the simulator; retry then loses its connection.
+    const sim = await fx.simulator();
+    const to = "+12025550003";
+    const list = fx.file("list.csv", `to,body\n${to},hello\n`);
+    const cli = (...args: string[]) =>
+      runInProcess([...args, "--api-url", sim.url], { env: fx.env(sim) });
+    expect((await cli("send", list, "--from", FROM, "--rate", "1000")).code).toBe(0);
+    const [old] = sim.messages();
+    sim.finalize();
+    expect((await cli("status")).code).toBe(0);
+    sim.setOptions({ resetRate: 1 });
+    expect((await cli("retry", "--code", "30003")).code).toBe(3);
+    sim.setOptions({ resetRate: 0 });
+
+    // The old message is still in Twilio's list, inside the search window, with the same body.
+    const result = await cli("reconcile", "--grace", "0s");
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stdout).toMatch(/not found, pending again\s+1/);
+    const [row] = readJournal(fx.journalPath()).rows;
+    expect([row?.state, row?.sid]).toEqual(["pending", null]);
+    expect(old?.sid).toBeDefined();
+
+    // With a new message at Twilio after all, that one is the row's, not the old one.
+    const resent = await cli("send", list, "--from", FROM, "--rate", "1000");
+    expect(resent.code, resent.stderr).toBe(0);
+    const fresh = sim.messages().find((m) => m.sid !== old!.sid);
+    expect(readJournal(fx.journalPath()).rows[0]?.sid).toBe(fresh?.sid);
+  });
+
+  it("does not take another row's message to the same number for its own", async () => {
+    // Two rows to one number whose bodies differ only by surrounding blanks: distinct rows,
+    // but the same message as reconcile compares them.
+    const sim = await fx.simulator();
+    const to = "+12025550124";
+    const list = fx.file("list.csv", `to,body\n${to},hi\n${to},"hi "\n`);
+    const cli = (...args: string[]) =>
+      runInProcess([...args, "--api-url", sim.url], { env: fx.env(sim) });
+    expect((await cli("send", list, "--from", FROM, "--rate", "1000")).code).toBe(0);
+    const first = readJournal(fx.journalPath()).rows[0]!.sid;
+    // As if the second row's create had lost its answer.
+    const db = new Database(fx.journalPath());
+    db.exec(`UPDATE rows SET state = 'in_doubt', sid = NULL, twilio_status = NULL WHERE idx = 1;
+             UPDATE attempts SET outcome = 'in_doubt', sid = NULL WHERE row_idx = 1;`);
+    db.close();
+    const result = await cli("reconcile", "--grace", "0s", "--json");
+    const summary = JSON.parse(result.stdout) as { reconcile: { duplicates: unknown[] } };
+    expect(summary.reconcile.duplicates).toEqual([]);
+    const rows = readJournal(fx.journalPath()).rows;
+    expect(rows[0]?.sid).toBe(first);
+    // The second row's own message is at Twilio: it is sent with that sid, not the first row's.
+    const second = sim.messages().find((m) => m.sid !== first)!.sid;
+    expect([rows[1]?.state, rows[1]?.sid]).toEqual(["sent", second]);
+  });
+});

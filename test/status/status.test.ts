@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
@@ -18,6 +20,7 @@ interface StatusJson {
   statuses: Record<string, number>;
   suppressed: number;
   notFound: number;
+  refused: number;
   unchecked: number;
   delivery: Record<string, number>;
   exitCode: number;
@@ -139,6 +142,38 @@ describe("status", () => {
     });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ checked: 0, notFound: 4, unchecked: 0 });
+    expect(deliveryColumns(fx.journalPath()).every((r) => r.delivery_status === null)).toBe(true);
+  });
+
+  it("reports messages Twilio refuses to look up (400), and does not ask cron to come back (exit 0)", async () => {
+    const sim = await fx.simulator();
+    await cli(sim, ["send", fx.file("list.csv", LIST), "--from", FROM, "--rate", "1000"]);
+    // A Twilio that answers every lookup 400: asking again would get the same answer.
+    const refusing = createServer((_request, response) => {
+      response.writeHead(400, { "content-type": "application/json" });
+      response.end(JSON.stringify({ code: 20001, message: "Invalid parameter", status: 400 }));
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+      const args = ["status", "--rate", "1000", "--api-url", url];
+      const json = await runInProcess([...args, "--json"], { env: fx.env(sim) });
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        checked: 0,
+        notFound: 0,
+        refused: 4,
+        unchecked: 0,
+        exitCode: 0,
+      });
+      const text = await runInProcess(args, { env: fx.env(sim) });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toContain("4 messages could not be looked up: Twilio refused");
+      expect(text.stdout).not.toMatch(/run the command again later|nothing to check/);
+    } finally {
+      refusing.closeAllConnections();
+      await new Promise((resolve) => refusing.close(resolve));
+    }
     expect(deliveryColumns(fx.journalPath()).every((r) => r.delivery_status === null)).toBe(true);
   });
 });

@@ -1,0 +1,128 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { recordDelivery, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
+import { Journal, type NewRow } from "../../src/journal/journal.js";
+import {
+  inDoubtPages,
+  knownSids,
+  settlePending,
+  settleSent,
+} from "../../src/journal/reconcileQueries.js";
+import {
+  countStatesOf,
+  pendingRowsByIdx,
+  requeueRows,
+  retryCandidates,
+} from "../../src/journal/retryRows.js";
+import { makeTempDir } from "../support/tempDir.js";
+
+// The statements reconcile, status and retry run once per row or per recipient must find their
+// rows through an index, not by reading every row (or attempt) of the run: a run has a million
+// rows. Paged reads may walk the run once, from where the last page ended (idx>?).
+
+let dir: ReturnType<typeof makeTempDir>;
+beforeEach(() => {
+  dir = makeTempDir();
+});
+afterEach(() => dir.remove());
+
+const TO = "+14155551000";
+
+function row(idx: number): NewRow {
+  return {
+    idx,
+    line: idx + 2,
+    to: TO,
+    request: { to: TO, from: "+15005550006", body: `hi ${idx}` },
+    fields: { to: TO },
+    dedupeKey: `k${idx}`,
+    segments: 1,
+    state: "pending",
+    reason: null,
+  };
+}
+
+/** Runs `use` on a journal with one small run, and returns the plan of every statement it prepared. */
+async function plansOf(use: (journal: Journal, runId: number) => Promise<void> | void) {
+  const journal = new Journal(join(dir.path, "journal.db"));
+  try {
+    const runId = journal.createRun({
+      name: null,
+      inputPath: "list.csv",
+      inputFormat: "csv",
+      options: {},
+      identity: "id",
+    }).id;
+    journal.insertRows(runId, [row(0), row(1), row(2)]);
+    const sources: string[] = [];
+    const prepare = journal.db.prepare.bind(journal.db);
+    journal.db.prepare = ((sql: string) => {
+      sources.push(sql);
+      return prepare(sql);
+    }) as typeof journal.db.prepare;
+    await use(journal, runId);
+    journal.db.prepare = prepare;
+    return sources.map((sql) => {
+      const params = Array.from(sql.matchAll(/\?/g), () => null);
+      const plan = journal.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as {
+        detail: string;
+      }[];
+      return { sql, plan: plan.map((p) => p.detail) };
+    });
+  } finally {
+    journal.close();
+  }
+}
+
+/** Plan lines that read a whole table, or all of a run's rows or attempts. */
+function wholeRunReads(plans: { sql: string; plan: string[] }[]) {
+  return plans.flatMap(({ sql, plan }) =>
+    plan
+      .filter((line) => /^SCAN (rows|attempts|r|a)\b/.test(line) || /\(run_id=\?\)$/.test(line))
+      .map((line) => ({ line, sql })),
+  );
+}
+
+async function drain(rows: AsyncIterable<unknown> | Iterable<unknown>) {
+  for await (const _ of rows);
+}
+
+describe("query plans", () => {
+  it("reconcile's queries use an index per recipient and per row", async () => {
+    const plans = await plansOf(async (journal, runId) => {
+      await drain(inDoubtPages(journal, runId));
+      knownSids(journal, runId, TO);
+      settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
+      settlePending(journal, runId, 1, "not found");
+    });
+    expect(plans.length).toBeGreaterThanOrEqual(4);
+    expect(wholeRunReads(plans)).toEqual([]);
+    const known = plans.find((p) => p.sql.includes("duplicate_sids FROM rows"));
+    expect(known?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
+    expect(known?.plan.join("\n")).toMatch(/attempts_row \(run_id=\? AND row_idx=\?\)/);
+  });
+
+  it("status's and retry's queries use an index per row", async () => {
+    const plans = await plansOf(async (journal, runId) => {
+      await drain(rowsAwaitingDelivery(journal, runId));
+      recordDelivery(
+        journal,
+        { runId, idx: 0, to: TO, sid: "SM1" },
+        { status: "delivered", errorCode: null, suppress: null },
+      );
+      await drain(retryCandidates(journal, runId));
+      requeueRows(journal, runId, {
+        retry: [
+          { idx: 0, state: "failed" },
+          { idx: 1, state: "sent" },
+          { idx: 2, state: "pending" },
+        ],
+        skip: [{ idx: 2, reason: "suppressed" }],
+      });
+      await drain(pendingRowsByIdx(journal, runId, [0, 1, 2]));
+      countStatesOf(journal, runId, [0, 1, 2]);
+    });
+    expect(plans.length).toBeGreaterThanOrEqual(8);
+    expect(wholeRunReads(plans)).toEqual([]);
+  });
+});
