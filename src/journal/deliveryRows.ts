@@ -1,6 +1,7 @@
 import { FINAL_DELIVERY_STATUSES } from "../core/decideDelivery.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
+import { pageByIdx } from "./pageByIdx.js";
 import { addSuppression } from "./suppressionList.js";
 
 /** A sent row whose message has not reached a final status yet, as far as the journal knows. */
@@ -30,18 +31,9 @@ export async function* rowsAwaitingDelivery(
         AND (delivery_status IS NULL OR delivery_status NOT IN (${FINAL_LIST}))
       ORDER BY idx LIMIT ?`,
   );
-  let after = -1;
-  for (;;) {
-    const rows = page.all(runId, after, pageSize) as {
-      idx: number;
-      to_number: string;
-      sid: string;
-    }[];
-    for (const r of rows) {
-      after = r.idx;
-      yield { runId, idx: r.idx, to: r.to_number, sid: r.sid };
-    }
-    if (rows.length < pageSize) return;
+  type Raw = { idx: number; to_number: string; sid: string };
+  for (const r of pageByIdx<Raw>(page, [runId], pageSize)) {
+    yield { runId, idx: r.idx, to: r.to_number, sid: r.sid };
   }
 }
 

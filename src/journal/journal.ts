@@ -4,6 +4,7 @@ import type { MessageRequest } from "../core/messageRequest.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
 import { type Db, openDatabase } from "./openDatabase.js";
+import { pageByIdx } from "./pageByIdx.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
 
@@ -53,6 +54,29 @@ export interface SendableRow {
   to: string;
   request: MessageRequest;
   attempts: number;
+}
+
+/** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
+export const SENDABLE_COLUMNS = "idx, line, to_number, request_json, attempts";
+
+/** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
+export interface RawSendableRow {
+  idx: number;
+  line: number;
+  to_number: string;
+  request_json: string;
+  attempts: number;
+}
+
+export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
+  return {
+    runId,
+    idx: r.idx,
+    line: r.line,
+    to: r.to_number,
+    request: JSON.parse(r.request_json) as MessageRequest,
+    attempts: r.attempts,
+  };
 }
 
 const ROW_STATE_AFTER: Record<AttemptRecord["outcome"], RowState> = {
@@ -268,30 +292,11 @@ export class Journal {
    */
   async *rowsInState(runId: number, state: RowState, pageSize = 500): AsyncGenerator<SendableRow> {
     const page = this.stmt(
-      `SELECT idx, line, to_number, request_json, attempts FROM rows
+      `SELECT ${SENDABLE_COLUMNS} FROM rows
        WHERE run_id = ? AND state = ? AND idx > ? ORDER BY idx LIMIT ?`,
     );
-    let after = -1;
-    for (;;) {
-      const rows = page.all(runId, state, after, pageSize) as {
-        idx: number;
-        line: number;
-        to_number: string;
-        request_json: string;
-        attempts: number;
-      }[];
-      for (const r of rows) {
-        after = r.idx;
-        yield {
-          runId,
-          idx: r.idx,
-          line: r.line,
-          to: r.to_number,
-          request: JSON.parse(r.request_json) as MessageRequest,
-          attempts: r.attempts,
-        };
-      }
-      if (rows.length < pageSize) return;
+    for (const r of pageByIdx<RawSendableRow>(page, [runId, state], pageSize)) {
+      yield toSendableRow(runId, r);
     }
   }
 

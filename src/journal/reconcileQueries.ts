@@ -1,6 +1,7 @@
 import type { MessageRequest } from "../core/messageRequest.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
+import { pagesByIdx } from "./pageByIdx.js";
 
 /** An in-doubt row with the times of its attempts, as reconcile needs it. */
 export interface InDoubtRow {
@@ -13,6 +14,17 @@ export interface InDoubtRow {
   firstAttemptAt: number;
   /** Wall-clock ms when its latest attempt started: what the grace period is counted from. */
   lastAttemptAt: number;
+}
+
+interface RawInDoubtRow {
+  idx: number;
+  line: number;
+  to_number: string;
+  request_json: string;
+  dedupe_key: string | null;
+  updated_at: number;
+  first_at: number | null;
+  last_at: number | null;
 }
 
 /**
@@ -34,20 +46,7 @@ export function* inDoubtPages(
      WHERE r.run_id = ? AND r.state = 'in_doubt' AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
   );
-  let after = -1;
-  for (;;) {
-    const rows = page.all(runId, after, pageSize) as {
-      idx: number;
-      line: number;
-      to_number: string;
-      request_json: string;
-      dedupe_key: string | null;
-      updated_at: number;
-      first_at: number | null;
-      last_at: number | null;
-    }[];
-    if (rows.length === 0) return;
-    after = rows.at(-1)!.idx;
+  for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId], pageSize)) {
     yield rows.map((r) => {
       const last = r.last_at ?? r.updated_at;
       return {
@@ -60,7 +59,6 @@ export function* inDoubtPages(
         lastAttemptAt: last,
       };
     });
-    if (rows.length < pageSize) return;
   }
 }
 

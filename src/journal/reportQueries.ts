@@ -1,6 +1,7 @@
 import type { RowState } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
+import { pageByIdx } from "./pageByIdx.js";
 
 /** Rows that went wrong alike: the same stage, state, Twilio code and HTTP status. */
 export interface ErrorGroup {
@@ -105,28 +106,22 @@ export function* journalRows(
             attempts, delivery_status, delivery_error_code, fields_json
        FROM rows WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`,
   );
-  let after = -1;
-  for (;;) {
-    const rows = page.all(runId, after, pageSize) as RawRow[];
-    for (const r of rows) {
-      after = r.idx;
-      yield {
-        idx: r.idx,
-        line: r.line,
-        to: r.to_number,
-        state: r.state,
-        reason: r.reason,
-        httpStatus: r.http_status,
-        errorCode: r.error_code,
-        errorMessage: r.error_message,
-        sid: r.sid,
-        attempts: r.attempts,
-        deliveryStatus: r.delivery_status,
-        deliveryErrorCode: r.delivery_error_code,
-        fields: JSON.parse(r.fields_json) as Record<string, string | string[]>,
-      };
-    }
-    if (rows.length < pageSize) return;
+  for (const r of pageByIdx<RawRow>(page, [runId], pageSize)) {
+    yield {
+      idx: r.idx,
+      line: r.line,
+      to: r.to_number,
+      state: r.state,
+      reason: r.reason,
+      httpStatus: r.http_status,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+      sid: r.sid,
+      attempts: r.attempts,
+      deliveryStatus: r.delivery_status,
+      deliveryErrorCode: r.delivery_error_code,
+      fields: JSON.parse(r.fields_json) as Record<string, string | string[]>,
+    };
   }
 }
 

@@ -1,7 +1,13 @@
-import type { MessageRequest } from "../core/messageRequest.js";
 import { emptyCounts, type RowState, type StateCounts } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
-import type { Journal, SendableRow } from "./journal.js";
+import {
+  type Journal,
+  type RawSendableRow,
+  SENDABLE_COLUMNS,
+  type SendableRow,
+  toSendableRow,
+} from "./journal.js";
+import { pageByIdx } from "./pageByIdx.js";
 
 /** A row retry may consider: failed, pending, in doubt, or sent and then not delivered. */
 export interface RetryRow {
@@ -49,25 +55,19 @@ export function* retryCandidates(
              OR (state = 'sent' AND delivery_status IN ('undelivered', 'failed')))
       ORDER BY idx LIMIT ?`,
   );
-  let after = -1;
-  for (;;) {
-    const rows = page.all(runId, after, pageSize) as RawRetryRow[];
-    for (const r of rows) {
-      after = r.idx;
-      yield {
-        idx: r.idx,
-        line: r.line,
-        to: r.to_number,
-        state: r.state,
-        attempts: r.attempts,
-        httpStatus: r.http_status,
-        errorCode: r.error_code,
-        errorMessage: r.error_message,
-        deliveryStatus: r.delivery_status,
-        deliveryErrorCode: r.delivery_error_code,
-      };
-    }
-    if (rows.length < pageSize) return;
+  for (const r of pageByIdx<RawRetryRow>(page, [runId], pageSize)) {
+    yield {
+      idx: r.idx,
+      line: r.line,
+      to: r.to_number,
+      state: r.state,
+      attempts: r.attempts,
+      httpStatus: r.http_status,
+      errorCode: r.error_code,
+      errorMessage: r.error_message,
+      deliveryStatus: r.delivery_status,
+      deliveryErrorCode: r.delivery_error_code,
+    };
   }
 }
 
@@ -145,26 +145,11 @@ export async function* pendingRowsByIdx(
     // At most two statement shapes: full pages and the last one.
     const rows = cachedStatement(
       journal.db,
-      `SELECT idx, line, to_number, request_json, attempts FROM rows
+      `SELECT ${SENDABLE_COLUMNS} FROM rows
         WHERE run_id = ? AND state = 'pending' AND idx IN (${slice.map(() => "?").join(",")})
         ORDER BY idx`,
-    ).all(runId, ...slice) as {
-      idx: number;
-      line: number;
-      to_number: string;
-      request_json: string;
-      attempts: number;
-    }[];
-    for (const r of rows) {
-      yield {
-        runId,
-        idx: r.idx,
-        line: r.line,
-        to: r.to_number,
-        request: JSON.parse(r.request_json) as MessageRequest,
-        attempts: r.attempts,
-      };
-    }
+    ).all(runId, ...slice) as RawSendableRow[];
+    for (const r of rows) yield toSendableRow(runId, r);
   }
 }
 

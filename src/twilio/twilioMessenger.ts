@@ -79,16 +79,12 @@ export function openTwilioMessenger(config: MessengerConfig): Messenger {
   };
 }
 
-function toRemote(m: {
-  sid: string;
-  to: string;
-  from: string | null;
-  messagingServiceSid: string | null;
-  body: string;
-  status: string;
-  errorCode: number | null;
-  dateCreated: Date | null;
-}): RemoteMessage {
+/**
+ * Copies the fields out of a twilio MessageInstance (which is assignable to RemoteMessage), so
+ * callers never hold its client; typed as RemoteMessage because twilio's types call fields
+ * non-null that Twilio does send as null.
+ */
+function toRemote(m: RemoteMessage): RemoteMessage {
   return {
     sid: m.sid,
     to: m.to,
