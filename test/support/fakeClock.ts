@@ -1,4 +1,5 @@
 import type { Clock } from "../../src/core/clock.js";
+import { createPrng } from "../../src/simulator/prng.js";
 
 interface Timer {
   due: number;
@@ -133,14 +134,7 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A small seeded generator (mulberry32), so "random" lateness is the same on every run. */
+/** A small seeded generator (the simulator's mulberry32), so "random" lateness is the same on every run. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createPrng(seed);
 }
