@@ -3,26 +3,10 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ExitCode, InputError, UsageError } from "../../src/errors.js";
-import { type InputFormat, type OpenedInput, openInput } from "../../src/input/openInput.js";
+import { ExitCode, UsageError } from "../../src/errors.js";
+import { type InputFormat, openInput } from "../../src/input/openInput.js";
+import { FIXTURES, failure, readAll } from "../support/readInput.js";
 import { makeTempDir } from "../support/tempDir.js";
-
-const FIXTURES = join(import.meta.dirname, "../../fixtures/input");
-
-async function readAll(input: OpenedInput) {
-  const records = [];
-  for await (const record of input.records) records.push(record);
-  return records;
-}
-
-async function failure(input: OpenedInput): Promise<InputError> {
-  const error = await readAll(input).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-}
 
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 

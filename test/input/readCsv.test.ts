@@ -1,11 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ExitCode, InputError } from "../../src/errors.js";
+import { ExitCode } from "../../src/errors.js";
 import { type InputOptions, type OpenedInput, openInput } from "../../src/input/openInput.js";
+import { FIXTURES, failure, readAll } from "../support/readInput.js";
 import { makeTempDir } from "../support/tempDir.js";
 
-const FIXTURES = join(import.meta.dirname, "../../fixtures/input");
 const dir = makeTempDir();
 afterAll(() => dir.remove());
 
@@ -18,21 +18,6 @@ function openText(text: string, options: InputOptions = {}): OpenedInput {
   const path = join(dir.path, `${Math.random().toString(36).slice(2)}.csv`);
   writeFileSync(path, text);
   return openInput({ path }, options);
-}
-
-async function readAll(input: OpenedInput) {
-  const records = [];
-  for await (const record of input.records) records.push(record);
-  return records;
-}
-
-async function failure(input: OpenedInput): Promise<InputError> {
-  const error = await readAll(input).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 describe("records", () => {
