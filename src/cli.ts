@@ -100,7 +100,8 @@ function invocation(args: readonly string[]): string {
 /** What --rate and --max-attempts govern: message creates unless a command says otherwise. */
 const SEND_WORDING = {
   rate: "messages started per second (decimals allowed)",
-  maxAttempts: "attempts per row for answers that are safe to retry (429, a refused connection), per command",
+  maxAttempts:
+    "attempts per row for answers that are safe to retry (429, a refused connection), per command",
 };
 
 function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
