@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
 import { seededRandom } from "../support/fakeClock.js";
+import { type StartedCli, startCli } from "../support/runCli.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // The issue's acceptance test: kill `send` with SIGKILL at random moments, over and over, resume
@@ -14,8 +13,6 @@ import { makeTempDir } from "../support/tempDir.js";
 // the simulator drops some answers after creating the message (the worst case: created, no
 // answer). Nothing may be created twice and every row must end settled.
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const BIN = join(ROOT, "bin", "twilio-bulk.js");
 const ROWS = 300;
 const KILLS = 100;
 /** The first kills go for the pre-flight; the rest land anywhere. */
@@ -33,37 +30,15 @@ afterEach(async () => {
   dir.remove();
 });
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+type Exit = Awaited<StartedCli["exited"]>;
 
-function start(args: readonly string[]): { child: ChildProcess; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+function start(args: readonly string[]): StartedCli {
+  return startCli(args, {
     cwd: dir.path,
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir.path,
-      TWILIO_ACCOUNT_SID: sim.accountSid,
-      TWILIO_AUTH_TOKEN: sim.authToken,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { HOME: dir.path, TWILIO_ACCOUNT_SID: sim.accountSid, TWILIO_AUTH_TOKEN: sim.authToken },
+    // The caller bounds each run itself (finish() below, or its own kill).
+    timeoutMs: 120_000,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const exited = new Promise<Exit>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, exited };
 }
 
 /** Runs a command to its end (a hung one is killed so the test fails rather than hangs). */

@@ -1,43 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
-import { runCli } from "../support/runCli.js";
+import { runCli, startCli } from "../support/runCli.js";
 import { csvList, FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // SIGINT / SIGTERM: stop starting sends, wait for those in flight, journal them, print the
 // command that resumes, exit 130 / 143. A second signal leaves at once.
 
 const fx = useSendFixture();
-const BIN = fileURLToPath(new URL("../../bin/twilio-bulk.js", import.meta.url));
-
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function startSend(args: readonly string[], env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH, HOME: fx.dir(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const exited = new Promise<Exit>((resolve) => {
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, exited };
+  return startCli(args, { env: { HOME: fx.dir(), ...env } });
 }
 
 async function creates(sim: RunningSimulator, atLeast: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { reportError, run } from "../../src/cli.js";
@@ -29,6 +29,47 @@ function childEnv(env: CliRun["env"]): NodeJS.ProcessEnv {
     if (value !== undefined) base[key] = value;
   }
   return base;
+}
+
+export interface StartedCli {
+  child: ChildProcess;
+  /** Settles when the child has exited; `signal` names what killed it, if anything did. */
+  exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts `node bin/twilio-bulk.js …` without waiting for it, for tests that signal or kill it
+ * mid-run. Killed after `timeoutMs` so a hung command fails its test instead of the suite.
+ */
+export function startCli(
+  args: readonly string[],
+  options: Omit<CliRun, "stdin"> & { timeoutMs?: number } = {},
+): StartedCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: childEnv(options.env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, exited };
 }
 
 /**
