@@ -66,3 +66,14 @@ export function formatLocation({ file, line, column }: InputLocation): string {
   if (line !== undefined && column !== undefined) where += `:${column}`;
   return where;
 }
+
+/**
+ * How a run stopped by a signal ends: 143 for SIGTERM, else 130 (SIGINT, or a closed stdout
+ * that the CLI turns into the same stop), with the words the summary prints.
+ */
+export function interruption(signal: AbortSignal): { exitCode: number; reason: string } {
+  return {
+    exitCode: signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted,
+    reason: `interrupted by ${String(signal.reason ?? "a signal")}`,
+  };
+}

@@ -1,5 +1,5 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, interruption } from "../errors.js";
 import type { RunRecord } from "../journal/journal.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
 import { reconcileRows } from "../pipeline/reconcileRows.js";
@@ -66,20 +66,13 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
           clock: env.clock,
           signal: env.signal,
         });
-        Object.assign(report, {
-          checked: result.checked,
-          sent: result.sent,
-          duplicates: result.duplicates,
-          pending: result.pending,
-          stillInDoubt: result.stillInDoubt,
-          lookups: result.lookups,
-        });
-        if (result.stopped) {
-          exitCode = result.stopped.exitCode;
-          stoppedBy = result.stopped.message;
-        } else if (result.interrupted) {
-          exitCode = env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
-          stoppedBy = `interrupted by ${String(env.signal.reason ?? "a signal")}`;
+        const { stopped, interrupted, ...found } = result;
+        Object.assign(report, found);
+        if (stopped) {
+          exitCode = stopped.exitCode;
+          stoppedBy = stopped.message;
+        } else if (interrupted) {
+          ({ exitCode, reason: stoppedBy } = interruption(env.signal));
         }
       } finally {
         messenger.close();

@@ -1,6 +1,6 @@
 import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
-import { ExitCode } from "../errors.js";
+import { interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
@@ -80,11 +80,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       fatal: true,
     };
   } else if (result.interrupted) {
-    stop = {
-      exitCode: env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted,
-      reason: `interrupted by ${String(env.signal.reason ?? "a signal")}`,
-      fatal: false,
-    };
+    stop = { ...interruption(env.signal), fatal: false };
   }
   return { attempts: result.attempts, durationMs: env.clock.now() - startedAt, stop };
 }

@@ -1,5 +1,5 @@
 import { isFinalDelivery } from "../core/decideDelivery.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, interruption } from "../errors.js";
 import type { RunRecord } from "../journal/journal.js";
 import { deliveryCounts } from "../journal/reportQueries.js";
 import { type CheckDeliveryResult, checkDelivery } from "../pipeline/checkDelivery.js";
@@ -86,7 +86,7 @@ export async function status(options: StatusOptions, env: CommandEnv): Promise<n
 function exitCodeOf(result: CheckDeliveryResult, env: CommandEnv): number {
   if (result.stopped) return result.stopped.exitCode;
   if (result.interrupted) {
-    return env.signal.reason === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted;
+    return interruption(env.signal).exitCode;
   }
   return result.unchecked > 0 ? ExitCode.tempFail : ExitCode.ok;
 }

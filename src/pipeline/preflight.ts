@@ -1,5 +1,5 @@
 import { type BuiltRow, buildRequest, type RequestDefaults } from "../core/buildRequest.js";
-import { CliError, ExitCode } from "../errors.js";
+import { CliError, interruption } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
 import type { Journal, NewRow } from "../journal/journal.js";
 
@@ -123,9 +123,6 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
 }
 
 function interrupted(signal: AbortSignal): CliError {
-  const term = signal.reason === "SIGTERM";
-  return new CliError(
-    `interrupted by ${String(signal.reason ?? "a signal")} during the pre-flight: nothing was sent`,
-    term ? ExitCode.terminated : ExitCode.interrupted,
-  );
+  const { exitCode, reason } = interruption(signal);
+  return new CliError(`${reason} during the pre-flight: nothing was sent`, exitCode);
 }
