@@ -7,12 +7,13 @@ import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { type ReconcileReport, renderReconcile } from "../ui/renderReconcile.js";
 import { renderSummary } from "../ui/renderSummary.js";
-import { type RunSummary, runInfo } from "../ui/runSummary.js";
+import type { RunSummary } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
 import { openMessenger } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
+import { summariseRun } from "./summariseRun.js";
 
 /** The `--json` summary of reconcile: send's, plus what the lookups found. */
 export interface ReconcileSummary extends RunSummary {
@@ -86,18 +87,16 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     if (stoppedBy === null) exitCode = exitCodeFor(counts);
     const durationMs = env.clock.now() - startedAt;
     const summary: ReconcileSummary = {
-      run: runInfo(journal.getRun(run.id)!),
-      counts,
-      plan: null,
-      attempts: report.lookups,
-      durationMs,
-      rate: durationMs > 0 ? (report.lookups * 1000) / durationMs : 0,
-      exitCode,
-      stoppedBy,
-      resume:
-        counts.pending > 0
-          ? `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`
-          : null,
+      ...summariseRun(journal, run.id, {
+        attempts: report.lookups,
+        durationMs,
+        exitCode,
+        stoppedBy,
+        resume:
+          counts.pending > 0
+            ? `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`
+            : null,
+      }),
       reconcile: report,
     };
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);

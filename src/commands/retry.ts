@@ -14,6 +14,7 @@ import { journalFlag } from "./journalFlag.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { RetryOptions } from "./retryOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
+import { summariseRun } from "./summariseRun.js";
 
 /** The `--json` summary of retry: send's, plus what was chosen and how it ended. */
 export interface RetrySummary extends RunSummary {
@@ -147,16 +148,7 @@ function summarise(
   choice: RetryChoice,
   extra: Partial<RunSummary> & Pick<RunSummary, "attempts" | "durationMs" | "exitCode">,
 ): RetrySummary {
-  return {
-    run: runInfo(journal.getRun(run.id) ?? run),
-    counts: journal.counts(run.id),
-    plan: null,
-    rate: extra.durationMs > 0 ? (extra.attempts * 1000) / extra.durationMs : 0,
-    stoppedBy: null,
-    resume: null,
-    ...extra,
-    retry: choice,
-  };
+  return { ...summariseRun(journal, run.id, extra), retry: choice };
 }
 
 function describeCounts(counts: Record<string, number>): string {

@@ -8,11 +8,11 @@ import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
-import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
+import { summariseRun } from "./summariseRun.js";
 
 /** `twilio-bulk send <file|->`: pre-flight the list, then send what is pending, metered. */
 export async function send(options: SendOptions, env: CommandEnv): Promise<number> {
@@ -68,7 +68,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       );
       // Exit 0: this command had nothing to do, and a cron job re-running a finished list is not
       // an error. The counts, and what to do about rows still in doubt, are printed all the same.
-      const summary = summarise(journal, run.id, {
+      const summary = summariseRun(journal, run.id, {
         attempts: 0,
         durationMs: 0,
         exitCode: ExitCode.ok,
@@ -111,7 +111,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     const final = journal.counts(run.id);
     const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);
     const stoppedBy = sending.stop?.reason ?? null;
-    const summary = summarise(journal, run.id, {
+    const summary = summariseRun(journal, run.id, {
       attempts: sending.attempts,
       durationMs: sending.durationMs,
       exitCode,
@@ -140,21 +140,4 @@ function resumeCommand(
     return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}`;
   }
   return options.invocation;
-}
-
-function summarise(
-  journal: Journal,
-  runId: number,
-  extra: Partial<RunSummary> & Pick<RunSummary, "attempts" | "durationMs" | "exitCode">,
-): RunSummary {
-  const run = journal.getRun(runId)!;
-  return {
-    run: runInfo(run),
-    counts: journal.counts(runId),
-    plan: null,
-    rate: extra.durationMs > 0 ? (extra.attempts * 1000) / extra.durationMs : 0,
-    stoppedBy: null,
-    resume: null,
-    ...extra,
-  };
 }
