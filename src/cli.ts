@@ -145,6 +145,10 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--messaging-service-sid <sid>", "Messaging Service for rows without a from column")
       .option("--default-country <code>", "ISO country for numbers written without +country code")
       .option("--allow-duplicates", "send rows with the same To and body more than once")
+      .option(
+        "--status-callback-url <url>",
+        "where Twilio reports delivery (see `listen`) for rows without a status_callback column",
+      )
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")

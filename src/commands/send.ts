@@ -34,6 +34,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         messagingServiceSid: options.messagingServiceSid ?? null,
         defaultCountry: options.defaultCountry ?? null,
         allowDuplicates: options.allowDuplicates,
+        statusCallbackUrl: options.statusCallbackUrl ?? null,
       },
       defaults: {
         from: options.from,
@@ -41,6 +42,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         bodyTemplate: options.body,
         defaultCountry: options.defaultCountry as CountryCode | undefined,
         toColumn: options.toColumn,
+        statusCallback: options.statusCallbackUrl,
         now: new Date(),
       },
       name: options.run,

@@ -12,6 +12,7 @@ export interface RawSendOptions {
   messagingServiceSid?: string;
   defaultCountry?: string;
   allowDuplicates?: boolean;
+  statusCallbackUrl?: string;
   rate?: string;
   burst?: string;
   concurrency?: string;
@@ -43,6 +44,8 @@ export interface SendOptions extends ScheduleOptions {
   messagingServiceSid: string | undefined;
   defaultCountry: string | undefined;
   allowDuplicates: boolean;
+  /** StatusCallback for rows without a `status_callback` column. */
+  statusCallbackUrl: string | undefined;
   journal: string | undefined;
   run: string | undefined;
   newRun: boolean;
@@ -120,6 +123,7 @@ export function parseSendOptions(
     messagingServiceSid: raw.messagingServiceSid,
     defaultCountry,
     allowDuplicates: raw.allowDuplicates ?? false,
+    statusCallbackUrl: parseUrlOption("--status-callback-url", raw.statusCallbackUrl)?.href,
     journal: raw.journal,
     run: raw.run,
     newRun: raw.newRun ?? false,

@@ -17,6 +17,8 @@ export interface RequestDefaults {
   defaultCountry?: CountryCode;
   /** @default "to" */
   toColumn?: string;
+  /** `--status-callback-url` (validated by the caller); a row's `status_callback` column wins. */
+  statusCallback?: string;
   /** What `send_at` is judged against. @default new Date() */
   now?: Date;
 }
@@ -61,6 +63,7 @@ export function buildRequest(record: { fields: Fields }, defaults: RequestDefaul
   if (mediaUrl.length > 0) request.mediaUrl = mediaUrl;
   addSender(request, cell, defaults, problems);
   addOptions(request, cell, defaults.now ?? new Date(), problems);
+  if (defaults.statusCallback !== undefined) request.statusCallback ??= defaults.statusCallback;
   if (to === undefined || problems.length > 0) {
     const shown = to ?? rawTo;
     return { ok: false, reason: problems.join("; "), ...(shown !== undefined && { to: shown }) };

@@ -9,11 +9,15 @@ export interface SendingOptions {
   messagingServiceSid: string | null;
   defaultCountry: string | null;
   allowDuplicates: boolean;
+  statusCallbackUrl: string | null;
 }
 
 export function runIdentity(inputHash: string, sending: SendingOptions): string {
+  // Left out when unset, so runs recorded before the option existed keep their identity.
+  const { statusCallbackUrl, ...rest } = sending;
+  const identity = statusCallbackUrl === null ? rest : sending;
   return createHash("sha256")
-    .update(JSON.stringify({ inputHash, ...sending }))
+    .update(JSON.stringify({ inputHash, ...identity }))
     .digest("hex");
 }
 
@@ -25,6 +29,7 @@ const LABELS: Record<keyof SendingOptions, string> = {
   messagingServiceSid: "--messaging-service-sid",
   defaultCountry: "--default-country",
   allowDuplicates: "--allow-duplicates",
+  statusCallbackUrl: "--status-callback-url",
 };
 
 /** Human-readable differences between a run's recorded sending options and new ones. */

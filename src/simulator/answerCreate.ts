@@ -28,6 +28,7 @@ export function answerCreate(
   const { options } = state;
   record.to = request.form.get("To");
   record.body = request.form.get("Body");
+  record.statusCallback = request.form.get("StatusCallback");
   if (fault === "reset") {
     record.outcome = "reset";
     return { kind: "destroy" };

@@ -9,6 +9,8 @@ export interface CreateRecord {
   wallMs: number;
   to: string | null;
   body: string | null;
+  /** The create's StatusCallback, so a test can see where delivery reports would go. */
+  statusCallback: string | null;
   /**
    * `rejected`: a 4xx other than 429 (auth, validation, magic number); `reset`: connection
    * destroyed, nothing created; `dropped`: created, then connection destroyed; `500`: see `sid`.

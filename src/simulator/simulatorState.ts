@@ -53,6 +53,7 @@ export class SimulatorState {
       wallMs,
       to: null,
       body: null,
+      statusCallback: null,
       outcome: "rejected",
       httpStatus: null,
       code: null,
