@@ -346,6 +346,23 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     });
 
   program
+    .command("listen")
+    .description(
+      "record Twilio's status callbacks in the journal as they arrive (signed ones only)",
+    )
+    .requiredOption("--port <port>", "port to listen on (0 picks a free one)")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option(
+      "--public-url <url>",
+      "the URL Twilio calls for this listener's root, when a tunnel or proxy is in front of it (Twilio signs that URL)",
+    )
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .action(async (raw: Record<string, string | undefined>) => {
+      const { listen, parseListenOptions } = await import("./commands/listen.js");
+      setExit(await listen(parseListenOptions(raw), env));
+    });
+
+  program
     .command("demo")
     .description("send fixtures/demo.csv through the built-in simulator (no account needed)")
     .option("--rate <mps>", "messages per second", "10")

@@ -1,4 +1,5 @@
 import { FINAL_DELIVERY_STATUSES } from "../core/decideDelivery.js";
+import { shouldRecordDelivery } from "../core/shouldRecordDelivery.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pageByIdx } from "./pageByIdx.js";
@@ -43,6 +44,14 @@ export interface DeliveryRecord {
   suppress: { code: number; reason: string } | null;
 }
 
+/** What recording a delivery status did. */
+export interface DeliveryWrite {
+  /** False when the journal already held a later status (see shouldRecordDelivery). */
+  recorded: boolean;
+  /** The number was newly put on the suppression list. */
+  suppressed: boolean;
+}
+
 /**
  * Records what Twilio says became of a row's message, and suppresses its number when the
  * error calls for it, in one transaction. Returns whether the number was newly suppressed.
@@ -52,16 +61,53 @@ export function recordDelivery(
   row: AwaitingDelivery,
   delivery: DeliveryRecord,
 ): boolean {
+  return applyDelivery(journal, row, delivery).suppressed;
+}
+
+/**
+ * recordDelivery, saying also whether the status was written. The status already recorded is
+ * read inside the write transaction: `status` and `listen` may record the same message at
+ * once, and a status heard late must not overwrite a later one. The suppression applies either
+ * way: an error code is a fact about the number, whatever order it was heard in.
+ */
+export function applyDelivery(
+  journal: Journal,
+  row: AwaitingDelivery,
+  delivery: DeliveryRecord,
+): DeliveryWrite {
+  const current = cachedStatement(
+    journal.db,
+    "SELECT delivery_status FROM rows WHERE run_id = ? AND idx = ? AND sid = ?",
+  );
   const update = cachedStatement(
     journal.db,
     `UPDATE rows SET delivery_status = ?, delivery_error_code = ?, delivery_checked_at = ?
       WHERE run_id = ? AND idx = ? AND sid = ?`,
   );
   return journal.db
-    .transaction(() => {
-      update.run(delivery.status, delivery.errorCode, Date.now(), row.runId, row.idx, row.sid);
-      if (!delivery.suppress) return false;
-      return addSuppression(journal, { number: row.to, ...delivery.suppress, runId: row.runId });
+    .transaction((): DeliveryWrite => {
+      const held = current.get(row.runId, row.idx, row.sid) as
+        | { delivery_status: string | null }
+        | undefined;
+      if (held === undefined) return { recorded: false, suppressed: false };
+      const recorded = shouldRecordDelivery(held.delivery_status, delivery.status);
+      if (recorded) {
+        update.run(delivery.status, delivery.errorCode, Date.now(), row.runId, row.idx, row.sid);
+      }
+      const suppressed = delivery.suppress
+        ? addSuppression(journal, { number: row.to, ...delivery.suppress, runId: row.runId })
+        : false;
+      return { recorded, suppressed };
     })
     .immediate();
+}
+
+/** The sent row whose message has this sid, in any run, or undefined (see `listen`). */
+export function rowBySid(journal: Journal, sid: string): AwaitingDelivery | undefined {
+  const find = cachedStatement(
+    journal.db,
+    "SELECT run_id, idx, to_number FROM rows WHERE sid = ? ORDER BY run_id DESC LIMIT 1",
+  );
+  const r = find.get(sid) as { run_id: number; idx: number; to_number: string } | undefined;
+  return r && { runId: r.run_id, idx: r.idx, to: r.to_number, sid };
 }

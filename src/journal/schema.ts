@@ -84,6 +84,10 @@ export const MIGRATIONS: readonly string[] = [
     acquired_at   INTEGER NOT NULL
   );
   `,
+  // `listen` finds a row by the sid in each status callback, in whichever run it was sent.
+  `
+  CREATE INDEX rows_sid ON rows (sid) WHERE sid IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,11 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recordDelivery, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
+import {
+  applyDelivery,
+  recordDelivery,
+  rowBySid,
+  rowsAwaitingDelivery,
+} from "../../src/journal/deliveryRows.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import {
   inDoubtPages,
@@ -124,5 +129,19 @@ describe("query plans", () => {
     });
     expect(plans.length).toBeGreaterThanOrEqual(8);
     expect(wholeRunReads(plans)).toEqual([]);
+  });
+
+  it("listen's queries find a callback's row by its sid through an index", async () => {
+    const plans = await plansOf((journal, runId) => {
+      rowBySid(journal, "SM1");
+      applyDelivery(
+        journal,
+        { runId, idx: 0, to: TO, sid: "SM1" },
+        { status: "sent", errorCode: null, suppress: null },
+      );
+    });
+    expect(wholeRunReads(plans)).toEqual([]);
+    const bySid = plans.find((p) => p.sql.includes("WHERE sid = ?"));
+    expect(bySid?.plan.join("\n")).toMatch(/rows_sid \(sid=\?\)/);
   });
 });
