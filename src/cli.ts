@@ -363,6 +363,23 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     });
 
   program
+    .command("generate")
+    .description("write a rehearsal list of Twilio's magic test numbers, ready for `send`")
+    .requiredOption("--rows <n>", "how many rows")
+    .option("--format <format>", "csv, json or ndjson (default: from --out's extension, else csv)")
+    .option("--out <file>", "write to this file instead of standard output")
+    .option("--seed <n>", "the same seed gives the same list", "1")
+    .option(
+      "--mix <weights>",
+      "kinds and weights: normal, valid, invalid, no_route, region, opted_out, landline (default: normal=80,valid=10, 2 each of the rest)",
+    )
+    .option("--from <number>", "the from column", "+15005550006")
+    .action(async (raw: Record<string, string | undefined>) => {
+      const { generate, parseGenerateOptions } = await import("./commands/generate.js");
+      setExit(await generate(parseGenerateOptions(raw), env));
+    });
+
+  program
     .command("demo")
     .description("send fixtures/demo.csv through the built-in simulator (no account needed)")
     .option("--rate <mps>", "messages per second", "10")
