@@ -348,7 +348,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
   program
     .command("listen")
     .description(
-      "record Twilio's status callbacks in the journal as they arrive (signed ones only)",
+      "record Twilio's signed status callbacks in the journal as they arrive; needs TWILIO_AUTH_TOKEN (Twilio signs with it even for messages sent with an API key)",
     )
     .requiredOption("--port <port>", "port to listen on (0 picks a free one)")
     .option("--host <address>", "address to listen on", "127.0.0.1")
