@@ -119,7 +119,16 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
         "TWILIO_BULK_API_URL",
       ),
     )
-    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"));
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .addOption(profileOption());
+}
+
+/** For every command that talks to Twilio. */
+function profileOption(): Option {
+  return new Option(
+    "--profile <name>",
+    "credentials of this twilio-cli profile (~/.twilio-cli/config.json, or $TWILIO_CONFIG_DIR)",
+  );
 }
 
 function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
@@ -255,6 +264,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       ),
     )
     .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .addOption(profileOption())
     .option("--json", "print the summary as JSON on stdout")
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const [{ status }, { parseScheduleOptions }] = await Promise.all([

@@ -18,7 +18,7 @@ import { summariseRun } from "./summariseRun.js";
 export async function send(options: SendOptions, env: CommandEnv): Promise<number> {
   // Credentials are checked before anything is read or written, so a misconfigured cron job
   // fails at once with exit 78 instead of after a long pre-flight.
-  const credentials = options.dryRun ? undefined : readCredentials(env.env);
+  const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
   const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
   let lock: RunLock | undefined;
   try {

@@ -18,6 +18,7 @@ export interface RawSendOptions {
   maxAttempts?: string;
   timeout?: string;
   apiUrl?: string;
+  profile?: string;
   journal?: string;
   run?: string;
   newRun?: boolean;
@@ -32,6 +33,8 @@ export interface ScheduleOptions {
   maxAttempts: number;
   timeoutMs: number;
   apiUrl: URL | undefined;
+  /** The twilio-cli profile to take credentials from (`--profile`). */
+  profile: string | undefined;
 }
 
 export interface SendOptions extends ScheduleOptions {
@@ -54,11 +57,11 @@ export interface SendOptions extends ScheduleOptions {
 
 export const MAX_DEFAULT_CONCURRENCY = 100;
 
-/** Rate, burst, concurrency, attempts, timeout and API URL: shared by send, retry and reconcile. */
+/** Rate, burst, concurrency, attempts, timeout, API URL and profile: every command that talks to Twilio. */
 export function parseScheduleOptions(
   raw: Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl"
+    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "profile"
   >,
   env: NodeJS.ProcessEnv,
 ): ScheduleOptions {
@@ -78,7 +81,19 @@ export function parseScheduleOptions(
     raw.apiUrl !== undefined ? "--api-url" : "TWILIO_BULK_API_URL",
     raw.apiUrl ?? env.TWILIO_BULK_API_URL,
   );
-  return { rate, burst, concurrency, maxAttempts, timeoutMs: timeoutSeconds * 1000, apiUrl };
+  if (raw.profile !== undefined && raw.profile.trim() === "") {
+    throw new UsageError("`--profile` must name a twilio-cli profile, got an empty string");
+  }
+  const profile = raw.profile?.trim();
+  return {
+    rate,
+    burst,
+    concurrency,
+    maxAttempts,
+    timeoutMs: timeoutSeconds * 1000,
+    apiUrl,
+    profile,
+  };
 }
 
 export function parseSendOptions(
