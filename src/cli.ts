@@ -157,6 +157,11 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")
+      .option("--yes", "send without asking for confirmation on a terminal")
+      .option(
+        "--price-per-segment <price>",
+        "estimate the cost at this price per segment (default on a terminal: Twilio's Pricing API)",
+      )
       .option("--json", "print the summary as JSON on stdout"),
   ).action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
@@ -384,7 +389,7 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
-    if (key === "json" || key === "dryRun" || key === "newRun") continue;
+    if (key === "json" || key === "dryRun" || key === "newRun" || key === "yes") continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
     else args.push(flag, value);

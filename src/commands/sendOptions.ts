@@ -24,6 +24,8 @@ export interface RawSendOptions {
   newRun?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  yes?: boolean;
+  pricePerSegment?: string;
 }
 
 export interface ScheduleOptions {
@@ -51,6 +53,10 @@ export interface SendOptions extends ScheduleOptions {
   newRun: boolean;
   dryRun: boolean;
   json: boolean;
+  /** Send without asking, even on a terminal. */
+  yes: boolean;
+  /** The cost of one segment for the plan's estimate, instead of Twilio's Pricing API. */
+  pricePerSegment: number | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -140,6 +146,11 @@ export function parseSendOptions(
     newRun: raw.newRun ?? false,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    yes: raw.yes ?? false,
+    pricePerSegment: parseNumberOption("--price-per-segment", raw.pricePerSegment, {
+      min: 0,
+      max: 1000,
+    }),
     invocation,
   };
 }
