@@ -33,12 +33,17 @@ export async function estimateRunCost(
   options: CostOptions,
   credentials: Credentials | undefined,
 ): Promise<CostEstimate | undefined> {
+  const flat = options.pricePerSegment;
+  // Cron's sends are not slowed by a scan of the journal that nobody would read.
+  if (flat === undefined && (!options.lookUp || !credentials)) return undefined;
   const groups = pendingSegments(journal, runId);
-  if (options.pricePerSegment !== undefined) {
-    const segments = groups.reduce((sum, group) => sum + group.segments, 0);
-    return flatCost(segments, options.pricePerSegment);
+  if (flat !== undefined) {
+    return flatCost(
+      groups.reduce((sum, group) => sum + group.segments, 0),
+      flat,
+    );
   }
-  if (!options.lookUp || !credentials) return undefined;
+  if (!credentials) return undefined;
   const countries = segmentsByCountry(groups);
   const isos = countries.flatMap((c) => (c.isoCountry === null ? [] : [c.isoCountry]));
   const prices = await lookUpPrices(isos, credentials, options);
