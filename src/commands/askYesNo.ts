@@ -16,14 +16,16 @@ export function canAsk(env: CommandEnv): boolean {
 export async function askYesNo(question: string, env: CommandEnv): Promise<Answer> {
   if (env.signal.aborted) return "interrupted";
   const lines = createInterface({ input: env.stdin, terminal: false });
+  const stop = new AbortController();
   env.stderr.write(`${question} [y/N] `);
   try {
     return await new Promise<Answer>((resolve) => {
       lines.once("line", (line) => resolve(/^\s*y(es)?\s*$/i.test(line) ? "yes" : "no"));
       lines.once("close", () => resolve("no"));
-      env.signal.addEventListener("abort", () => resolve("interrupted"), { once: true });
+      env.signal.addEventListener("abort", () => resolve("interrupted"), { signal: stop.signal });
     });
   } finally {
+    stop.abort();
     lines.close();
   }
 }

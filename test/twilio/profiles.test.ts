@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
@@ -159,16 +159,29 @@ describe("configuration errors", () => {
     expect(result.stderr).not.toContain(SECRET);
   });
 
-  it("an unreadable config is named", async () => {
+  it("an unreadable config is named (here: a directory)", async () => {
     const sim = await apiKeySimulator();
     const env = configure(sim, {});
-    env.TWILIO_CONFIG_DIR = fx.file("config.json", "");
-    // config.json is now a file where a directory should be: config.json/config.json.
+    const dir = join(fx.dir(), "elsewhere");
+    mkdirSync(join(dir, "config.json"), { recursive: true });
+    env.TWILIO_CONFIG_DIR = dir;
     const result = await send(["--profile", "work"], env);
 
     expect(result.code).toBe(78);
     expect(result.stderr).toContain(
-      `no twilio-cli configuration at ${join(fx.dir(), "config.json", "config.json")}`,
+      `cannot read the twilio-cli configuration ${join(dir, "config.json")} (EISDIR)`,
+    );
+  });
+
+  it("a missing config is named", async () => {
+    const sim = await apiKeySimulator();
+    const env = configure(sim, {});
+    env.TWILIO_CONFIG_DIR = join(fx.dir(), "nowhere");
+    const result = await send(["--profile", "work"], env);
+
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain(
+      `profile "work": there is no twilio-cli configuration at ${join(fx.dir(), "nowhere", "config.json")}`,
     );
   });
 
