@@ -119,7 +119,16 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
         "TWILIO_BULK_API_URL",
       ),
     )
-    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"));
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .addOption(profileOption());
+}
+
+/** For every command that talks to Twilio. */
+function profileOption(): Option {
+  return new Option(
+    "--profile <name>",
+    "credentials of this twilio-cli profile (~/.twilio-cli/config.json, or $TWILIO_CONFIG_DIR)",
+  );
 }
 
 function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
@@ -152,6 +161,11 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")
+      .option("--yes", "send without asking for confirmation on a terminal")
+      .option(
+        "--price-per-segment <price>",
+        "estimate the cost at this price per segment (default on a terminal: Twilio's Pricing API)",
+      )
       .option("--json", "print the summary as JSON on stdout"),
   ).action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
@@ -259,6 +273,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       ),
     )
     .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .addOption(profileOption())
     .option("--json", "print the summary as JSON on stdout")
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const [{ status }, { parseScheduleOptions }] = await Promise.all([
@@ -412,7 +427,7 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
-    if (key === "json" || key === "dryRun" || key === "newRun") continue;
+    if (key === "json" || key === "dryRun" || key === "newRun" || key === "yes") continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
     else args.push(flag, value);

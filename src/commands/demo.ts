@@ -35,7 +35,7 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
       TWILIO_EDGE: undefined,
     },
   };
-  const invocation = `twilio-bulk send ${DEMO_LIST} --from +15005550006 --body '${DEMO_BODY}' --default-country US --rate ${options.rate ?? "10"} --api-url ${sim.url} --journal ${journal}`;
+  const invocation = `twilio-bulk send ${DEMO_LIST} --from +15005550006 --body '${DEMO_BODY}' --default-country US --rate ${options.rate ?? "10"} --api-url ${sim.url} --journal ${journal} --yes`;
   env.stdout.write(
     `A Twilio simulator is listening on ${sim.url} for this demo. It runs, in effect:\n  ${invocation}\n\n`,
   );
@@ -51,6 +51,8 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
           apiUrl: sim.url,
           journal,
           newRun: true,
+          // Nothing is paid for in a demo: it runs through as soon as it starts.
+          yes: true,
         },
         demoEnv.env,
         invocation,

@@ -27,7 +27,7 @@ export interface ReconcileSummary extends RunSummary {
  * send's, judged on the whole run.
  */
 export async function reconcile(options: ReconcileOptions, env: CommandEnv): Promise<number> {
-  const credentials = readCredentials(env.env);
+  const credentials = readCredentials(env.env, options.profile);
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {

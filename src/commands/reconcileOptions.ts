@@ -6,7 +6,15 @@ import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from 
 export interface RawReconcileOptions
   extends Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "journal" | "run"
+    | "rate"
+    | "burst"
+    | "concurrency"
+    | "maxAttempts"
+    | "timeout"
+    | "apiUrl"
+    | "profile"
+    | "journal"
+    | "run"
   > {
   grace?: string;
   json?: boolean;

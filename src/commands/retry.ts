@@ -28,7 +28,7 @@ export interface RetrySummary extends RunSummary {
  * in doubt), so rows left alone on purpose do not fail it forever.
  */
 export async function retry(options: RetryOptions, env: CommandEnv): Promise<number> {
-  const credentials = options.dryRun ? undefined : readCredentials(env.env);
+  const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {

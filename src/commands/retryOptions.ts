@@ -12,7 +12,15 @@ import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from 
 export interface RawRetryOptions
   extends Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "journal" | "run"
+    | "rate"
+    | "burst"
+    | "concurrency"
+    | "maxAttempts"
+    | "timeout"
+    | "apiUrl"
+    | "profile"
+    | "journal"
+    | "run"
   > {
   state?: ListFlag;
   status?: ListFlag;

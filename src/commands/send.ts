@@ -1,14 +1,17 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import type { CountryCode } from "../core/normalisePhone.js";
-import { ExitCode } from "../errors.js";
+import { CliError, ExitCode, interruption } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
+import { confirmQuestion, renderCost } from "../ui/renderCost.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
+import { askYesNo, canAsk } from "./askYesNo.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { estimateRunCost } from "./estimateRunCost.js";
 import { journalFlag } from "./journalFlag.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
@@ -18,7 +21,7 @@ import { summariseRun } from "./summariseRun.js";
 export async function send(options: SendOptions, env: CommandEnv): Promise<number> {
   // Credentials are checked before anything is read or written, so a misconfigured cron job
   // fails at once with exit 78 instead of after a long pre-flight.
-  const credentials = options.dryRun ? undefined : readCredentials(env.env);
+  const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
   const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
   let lock: RunLock | undefined;
   try {
@@ -84,12 +87,39 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     if (plan) out(`${renderPlan(plan, options.rate)}\n`);
     else
       out(`Resuming run ${run.name ?? run.id}: ${journal.counts(run.id).pending} rows pending.\n`);
+    const pending = journal.counts(run.id).pending;
+    // Every real send a person could stop is confirmed: a cron job has no terminal to ask.
+    const confirming = !options.dryRun && !options.yes && pending > 0 && canAsk(env);
+    const cost = await estimateRunCost(
+      journal,
+      run.id,
+      { ...options, lookUp: confirming },
+      credentials,
+    );
+    if (cost) out(`${renderCost(cost)}\n`);
 
     if (options.dryRun) {
       if (!prepared.resumed) journal.deleteUnsentRun(run.id);
       out("Dry run: nothing was sent.\n");
-      if (options.json) env.stdout.write(`${JSON.stringify({ plan, dryRun: true })}\n`);
+      if (options.json) {
+        env.stdout.write(`${JSON.stringify({ plan, dryRun: true, ...(cost ? { cost } : {}) })}\n`);
+      }
       return ExitCode.ok;
+    }
+    if (confirming) {
+      const question = confirmQuestion({
+        messages: pending,
+        segments: cost?.segments ?? plan?.segments ?? run.segments,
+        cost,
+        accountSid: credentials!.accountSid,
+        profile: options.profile,
+      });
+      const answer = await askYesNo(question, env);
+      if (answer !== "yes") {
+        // Forgotten as after --dry-run; a resumed run stays as it was.
+        if (!prepared.resumed) journal.deleteUnsentRun(run.id);
+        throw notConfirmed(answer, env.signal);
+      }
     }
 
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
@@ -129,6 +159,23 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     lock?.release();
     journal.close();
   }
+}
+
+/**
+ * Why nothing was sent after the question. Exit 75, not 0, for a no: a script that runs
+ * `send` on a terminal must not carry on as if the messages had gone out (sysexits has no
+ * "declined"; 75 says "nothing happened, run it again"). A signal keeps its own 130 / 143.
+ */
+function notConfirmed(answer: "no" | "interrupted", signal: AbortSignal): CliError {
+  if (answer === "interrupted") {
+    const { exitCode, reason } = interruption(signal);
+    return new CliError(`${reason} at the confirmation: nothing was sent`, exitCode);
+  }
+  return new CliError(
+    "not confirmed: nothing was sent",
+    ExitCode.tempFail,
+    "Run the command again and answer y, or pass --yes to send without asking.",
+  );
 }
 
 function resumeCommand(

@@ -19,11 +19,14 @@ export interface RawSendOptions {
   maxAttempts?: string;
   timeout?: string;
   apiUrl?: string;
+  profile?: string;
   journal?: string;
   run?: string;
   newRun?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  yes?: boolean;
+  pricePerSegment?: string;
 }
 
 export interface ScheduleOptions {
@@ -33,6 +36,8 @@ export interface ScheduleOptions {
   maxAttempts: number;
   timeoutMs: number;
   apiUrl: URL | undefined;
+  /** The twilio-cli profile to take credentials from (`--profile`). */
+  profile: string | undefined;
 }
 
 export interface SendOptions extends ScheduleOptions {
@@ -51,17 +56,21 @@ export interface SendOptions extends ScheduleOptions {
   newRun: boolean;
   dryRun: boolean;
   json: boolean;
+  /** Send without asking, even on a terminal. */
+  yes: boolean;
+  /** The cost of one segment for the plan's estimate, instead of Twilio's Pricing API. */
+  pricePerSegment: number | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
 
 export const MAX_DEFAULT_CONCURRENCY = 100;
 
-/** Rate, burst, concurrency, attempts, timeout and API URL: shared by send, retry and reconcile. */
+/** Rate, burst, concurrency, attempts, timeout, API URL and profile: every command that talks to Twilio. */
 export function parseScheduleOptions(
   raw: Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl"
+    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "profile"
   >,
   env: NodeJS.ProcessEnv,
 ): ScheduleOptions {
@@ -81,7 +90,19 @@ export function parseScheduleOptions(
     raw.apiUrl !== undefined ? "--api-url" : "TWILIO_BULK_API_URL",
     raw.apiUrl ?? env.TWILIO_BULK_API_URL,
   );
-  return { rate, burst, concurrency, maxAttempts, timeoutMs: timeoutSeconds * 1000, apiUrl };
+  if (raw.profile !== undefined && raw.profile.trim() === "") {
+    throw new UsageError("`--profile` must name a twilio-cli profile, got an empty string");
+  }
+  const profile = raw.profile?.trim();
+  return {
+    rate,
+    burst,
+    concurrency,
+    maxAttempts,
+    timeoutMs: timeoutSeconds * 1000,
+    apiUrl,
+    profile,
+  };
 }
 
 export function parseSendOptions(
@@ -129,6 +150,11 @@ export function parseSendOptions(
     newRun: raw.newRun ?? false,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    yes: raw.yes ?? false,
+    pricePerSegment: parseNumberOption("--price-per-segment", raw.pricePerSegment, {
+      min: 0,
+      max: 1000,
+    }),
     invocation,
   };
 }

@@ -35,7 +35,7 @@ export interface StatusSummary extends Omit<CheckDeliveryResult, "stopped" | "in
  * Twilio refuses the credentials.
  */
 export async function status(options: StatusOptions, env: CommandEnv): Promise<number> {
-  const credentials = readCredentials(env.env);
+  const credentials = readCredentials(env.env, options.profile);
   const { journal, run } = openRunJournal(options, env);
   try {
     const pending = Object.entries(deliveryCounts(journal, run.id))

@@ -2,6 +2,7 @@ import { answerCreate } from "./answerCreate.js";
 import { isAuthorized } from "./basicAuth.js";
 import { listMessages } from "./listMessages.js";
 import { messageJson } from "./messageJson.js";
+import { answerPricing } from "./pricingCountry.js";
 import { json, type Reply, tooManyRequestsReply } from "./reply.js";
 import type { Route } from "./routes.js";
 import type { PendingCreate, SimulatorState } from "./simulatorState.js";
@@ -18,7 +19,7 @@ export interface ApiRequest {
   pending: PendingCreate | undefined;
 }
 
-/** Answers the 2010-04-01 API: Messages create, fetch and list; everything else is a 404. */
+/** Answers the 2010-04-01 API (Messages create, fetch and list) and Pricing's messaging countries; everything else is a 404. */
 export function answerApi(state: SimulatorState, request: ApiRequest): Reply {
   const { route, path, overConcurrency, authorization } = request;
   if (route.kind === "notFound") return json(404, notFound(path));
@@ -29,6 +30,7 @@ export function answerApi(state: SimulatorState, request: ApiRequest): Reply {
   }
   const { options } = state;
   if (overConcurrency) return tooManyRequestsReply(options.retryAfterSeconds);
+  if (route.kind === "pricing") return answerPricing(options, route, authorization, path);
   if (!isAuthorized(authorization, route.accountSid, options)) return json(401, authError());
   switch (route.kind) {
     case "list": {

@@ -1,3 +1,5 @@
+import { matchPricingRoute, type PricingRoute } from "./pricingCountry.js";
+
 export type Route =
   | { kind: "create"; accountSid: string }
   | { kind: "list"; accountSid: string }
@@ -5,6 +7,7 @@ export type Route =
   | { kind: "notAllowed"; accountSid: string }
   | { kind: "otherApi"; accountSid: string }
   | { kind: "control"; name: string }
+  | PricingRoute
   | { kind: "notFound" };
 
 const MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
@@ -14,6 +17,8 @@ const ACCOUNT = /^\/2010-04-01\/Accounts\/([^/]+)(?:\/|\.json$|$)/;
 /** Names what a request asks for, before anything is read or checked. */
 export function matchRoute(method: string, pathname: string): Route {
   if (pathname.startsWith("/_sim/")) return { kind: "control", name: pathname.slice(6) };
+  const pricing = matchPricingRoute(method, pathname);
+  if (pricing) return pricing;
   const list = MESSAGES.exec(pathname);
   if (list) {
     const accountSid = decode(list[1]!);

@@ -1,0 +1,94 @@
+import {
+  type CostEstimate,
+  flatCost,
+  pricedCost,
+  type SegmentPrice,
+  segmentsByCountry,
+} from "../core/estimateCost.js";
+import type { Journal } from "../journal/journal.js";
+import { pendingSegments } from "../journal/pendingSegments.js";
+import type { Credentials } from "../twilio/readCredentials.js";
+import { USER_AGENT } from "./openMessenger.js";
+
+export interface CostOptions {
+  /** `--price-per-segment`: no lookup at all. */
+  pricePerSegment: number | undefined;
+  /** Ask Twilio's Pricing API (only when someone is about to be asked to confirm). */
+  lookUp: boolean;
+  apiUrl: URL | undefined;
+  timeoutMs: number;
+}
+
+/** A slow Pricing API must not keep an operator waiting at the prompt longer than this. */
+const LOOKUP_TIMEOUT_MS = 10_000;
+const LOOKUPS_AT_ONCE = 4;
+
+/**
+ * What the run's pending segments should cost, or undefined when nobody asked. A lookup that
+ * fails leaves its countries unpriced ("cost unknown"); it never stops the send.
+ */
+export async function estimateRunCost(
+  journal: Journal,
+  runId: number,
+  options: CostOptions,
+  credentials: Credentials | undefined,
+): Promise<CostEstimate | undefined> {
+  const flat = options.pricePerSegment;
+  // Cron's sends are not slowed by a scan of the journal that nobody would read.
+  if (flat === undefined && (!options.lookUp || !credentials)) return undefined;
+  const groups = pendingSegments(journal, runId);
+  if (flat !== undefined) {
+    return flatCost(
+      groups.reduce((sum, group) => sum + group.segments, 0),
+      flat,
+    );
+  }
+  if (!credentials) return undefined;
+  const countries = segmentsByCountry(groups);
+  const isos = countries.flatMap((c) => (c.isoCountry === null ? [] : [c.isoCountry]));
+  const prices = await lookUpPrices(isos, credentials, options);
+  return pricedCost(countries, (iso) => prices.get(iso));
+}
+
+async function lookUpPrices(
+  isos: string[],
+  credentials: Credentials,
+  options: CostOptions,
+): Promise<Map<string, SegmentPrice>> {
+  const prices = new Map<string, SegmentPrice>();
+  if (isos.length === 0) return prices;
+  const { openTwilioPricing } = await import("../twilio/twilioPricing.js");
+  const pricing = openTwilioPricing({
+    credentials,
+    apiUrl: options.apiUrl,
+    timeoutMs: Math.min(options.timeoutMs, LOOKUP_TIMEOUT_MS),
+    userAgent: USER_AGENT,
+  });
+  const queue = [...isos];
+  const worker = async () => {
+    for (let iso = queue.shift(); iso !== undefined; iso = queue.shift()) {
+      try {
+        const price = await pricing.countryPrice(iso);
+        prices.set(iso, { ok: true, price: price.maxPrice, unit: price.priceUnit });
+      } catch (error) {
+        prices.set(iso, { ok: false, reason: `the Pricing API ${lookupFailure(error)}` });
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, isos.length) }, worker));
+  } finally {
+    pricing.close();
+  }
+  return prices;
+}
+
+/** Only status, code and message: a transport error's config holds the Authorization header. */
+function lookupFailure(error: unknown): string {
+  const e = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
+  if (typeof e.status === "number") {
+    return `answered ${e.status}${typeof e.code === "number" ? ` (${e.code})` : ""}`;
+  }
+  if (typeof e.code === "string") return `could not be reached (${e.code})`;
+  return `failed (${typeof e.message === "string" ? e.message : "no answer"})`;
+}
