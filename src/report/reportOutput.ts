@@ -2,11 +2,14 @@ import { once } from "node:events";
 import { closeSync, createWriteStream, fchmodSync, openSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { CliError, ExitCode } from "../errors.js";
+import { readerGone, writeText } from "./writeText.js";
 
 /** Where a report goes: stdout, or a file only its owner can read (it holds numbers and bodies). */
 export interface ReportOutput {
   /** Resolves when the text is buffered; waits when the reader is slower than we are. */
   write(text: string): Promise<void>;
+  /** The reader has gone (`report … | head` closed the pipe): anything more is wasted. */
+  readonly closed: boolean;
   /** Flushes and closes a file; leaves stdout open. */
   end(): Promise<void>;
 }
@@ -44,8 +47,9 @@ export function openReportOutput(path: string | undefined, stdout: Writable): Re
 
 function writerFor(stream: Writable, end: () => Promise<void>): ReportOutput {
   return {
-    async write(text) {
-      if (!stream.write(text)) await once(stream, "drain");
+    write: (text) => writeText(stream, text),
+    get closed() {
+      return readerGone(stream);
     },
     end,
   };
