@@ -158,6 +158,10 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .argument("<file>", "CSV, JSON or NDJSON file; - reads standard input")
       .option("--format <format>", "csv, json or ndjson (default: from the file's extension)")
       .option("--to-column <name>", "the column holding the recipient", "to")
+      .option(
+        "--delimiter <char>",
+        "CSV field delimiter: , ; or \\t (default: told from the header)",
+      )
       .option("--body <template>", "message text; {{column}} is replaced by the row's value")
       .option("--from <number>", "sender for rows without a from column")
       .option("--messaging-service-sid <sid>", "Messaging Service for rows without a from column")
@@ -332,6 +336,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     .addOption(journalOption())
     .addOption(countryOption())
     .option("--reason <text>", "why (default: imported from <file>)")
+    .option("--delimiter <char>", "CSV field delimiter: , ; or \\t (default: told from the header)")
     .action(async (file: string, raw: Record<string, string | undefined>) => {
       const { suppressImport } = await import("./commands/suppress.js");
       setExit(await suppressImport(file, raw, env));
@@ -392,7 +397,7 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
-    if (key === "json" || key === "dryRun" || key === "newRun") continue;
+    if (key === "json" || key === "dryRun" || key === "newRun" || key === "rowsOut") continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
     else args.push(flag, value);

@@ -10,6 +10,7 @@ import { colorsFor } from "../ui/colors.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { sayDelimiter } from "./sayDelimiter.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -46,6 +47,10 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       name: options.run,
       newRun: options.newRun,
       signal: env.signal,
+      csv: {
+        delimiter: options.delimiter,
+        onDelimiter: (delimiter) => sayDelimiter(options.input, delimiter, env),
+      },
       options: {
         rate: options.rate,
         burst: options.burst,

@@ -1,5 +1,6 @@
 import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
+import { parseDelimiter } from "../input/detectDelimiter.js";
 import type { InputFormat } from "../input/openInput.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
@@ -23,6 +24,8 @@ export interface RawSendOptions {
   newRun?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  delimiter?: string;
+  rowsOut?: string;
 }
 
 export interface ScheduleOptions {
@@ -48,6 +51,10 @@ export interface SendOptions extends ScheduleOptions {
   newRun: boolean;
   dryRun: boolean;
   json: boolean;
+  /** CSV field delimiter forced by `--delimiter`; otherwise told from the header. */
+  delimiter: string | undefined;
+  /** `--rows-out`: every invalid and skipped row of the pre-flight, as CSV. */
+  rowsOut: string | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -125,6 +132,8 @@ export function parseSendOptions(
     newRun: raw.newRun ?? false,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    delimiter: raw.delimiter === undefined ? undefined : parseDelimiter(raw.delimiter),
+    rowsOut: raw.rowsOut,
     invocation,
   };
 }
