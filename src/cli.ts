@@ -170,6 +170,10 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
       .option("--dry-run", "pre-flight and print the plan; send nothing")
+      .option(
+        "--rows-out <file>",
+        "write every invalid and skipped row (line,to,state,reason,hint) to this CSV, readable by you only",
+      )
       .option("--json", "print the summary as JSON on stdout"),
   ).action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {

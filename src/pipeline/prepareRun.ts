@@ -8,7 +8,7 @@ import { type InputFormat, type InputOptions, openInput } from "../input/openInp
 import { claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
-import { type Plan, preflight } from "./preflight.js";
+import { type Plan, type PreflightOptions, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
 
 export interface RunRequest {
@@ -23,6 +23,8 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** How a CSV is read: a forced delimiter, and who is told the one in use. */
   csv?: Pick<InputOptions, "delimiter" | "onDelimiter">;
+  /** Told each invalid or skipped row of a new run's pre-flight (see PreflightOptions). */
+  onRejected?: PreflightOptions["onRejected"];
   /** Recorded with the run for `runs` and `report`; never credentials. */
   options: Record<string, unknown>;
 }
@@ -106,6 +108,7 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
       defaults: req.defaults,
       allowDuplicates: sending.allowDuplicates,
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onRejected ? { onRejected: req.onRejected } : {}),
     });
     const hash = probe.digest();
     // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.

@@ -20,12 +20,17 @@ export interface ReportOutput {
  */
 export function openReportOutput(path: string | undefined, stdout: Writable): ReportOutput {
   if (path === undefined) return writerFor(stdout, async () => {});
+  return openPrivateFile(path, "the report");
+}
+
+/** A file for numbers and bodies (a report, `send --rows-out`): created or reset to 0600. */
+export function openPrivateFile(path: string, what: string): ReportOutput {
   let fd: number;
   try {
     fd = openSync(path, "w", 0o600);
   } catch (error) {
     throw new CliError(
-      `cannot write the report to ${path}: ${(error as Error).message}`,
+      `cannot write ${what} to ${path}: ${(error as Error).message}`,
       ExitCode.cantCreate,
     );
   }
