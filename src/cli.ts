@@ -169,12 +169,15 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .option("--allow-duplicates", "send rows with the same To and body more than once")
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
-      .option("--dry-run", "pre-flight and print the plan; send nothing")
+      .option("--dry-run", "pre-flight and print the plan and the rows left out; send nothing")
       .option(
         "--rows-out <file>",
         "write every invalid and skipped row (line,to,state,reason,hint) to this CSV, readable by you only",
       )
-      .option("--json", "print the summary as JSON on stdout"),
+      .option(
+        "--json",
+        "print the summary as JSON on stdout (a dry run's: the plan and every row left out)",
+      ),
   ).action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
       const [{ send }, { parseSendOptions }] = await Promise.all([
