@@ -1,7 +1,8 @@
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { guardFormula } from "../core/formulaGuard.js";
-import { rowHint } from "../core/rowHint.js";
+import type { CountryCode } from "../core/normalisePhone.js";
+import { LIKELY_COUNTRIES, rowHint } from "../core/rowHint.js";
 import type { NewRow } from "../journal/journal.js";
 import { openPrivateFile, type ReportOutput } from "../report/reportOutput.js";
 import { writeText } from "../report/writeText.js";
@@ -42,6 +43,7 @@ export class RejectedRows {
   readonly #json: Writable | undefined;
   #jsonOpen = false;
   #closed: Promise<void> | undefined;
+  readonly #countries = new CountryGuesses();
 
   /** Opens `--rows-out` at once (exit 73 if it cannot), before a long pre-flight is wasted. */
   constructor(options: RejectedRowsOptions) {
@@ -59,7 +61,7 @@ export class RejectedRows {
 
   async add(row: NewRow): Promise<void> {
     if (row.state === "pending") return;
-    const rejected = describe(row, this.#toColumn);
+    const rejected = describe(row, this.#toColumn, this.#countries);
     this.count++;
     if (this.shown.length < SHOWN_REJECTED) this.shown.push(rejected);
     if (this.#file) {
@@ -96,7 +98,7 @@ export class RejectedRows {
   }
 }
 
-function describe(row: NewRow, toColumn: string): RejectedRow {
+function describe(row: NewRow, toColumn: string, countries: CountryGuesses): RejectedRow {
   const written = row.fields[toColumn];
   const to = Array.isArray(written)
     ? written.join(", ")
@@ -105,13 +107,31 @@ function describe(row: NewRow, toColumn: string): RejectedRow {
       : "";
   const state = row.state === "invalid" ? "invalid" : "skipped";
   const reason = row.reason ?? "";
-  return {
-    line: row.line,
-    to,
-    state,
-    reason,
-    hint: rowHint({ state, value: to, to: row.to, reason }),
-  };
+  const hint = rowHint({ state, value: to, to: row.to, reason }, countries.order);
+  countries.learn(hint);
+  return { line: row.line, to, state, reason, hint };
+}
+
+/**
+ * The order to try countries in for a `--default-country` hint. A list is nearly always of
+ * one country, so the last one found goes first; after 100 numbers in a row that no country
+ * fits, guessing stops, so a million national numbers from elsewhere cost no extra parses.
+ */
+class CountryGuesses {
+  order: readonly CountryCode[] = LIKELY_COUNTRIES;
+  #misses = 0;
+
+  learn(hint: string): void {
+    const found = /^pass --default-country ([A-Z]{2})$/.exec(hint)?.[1] as CountryCode | undefined;
+    if (found) {
+      this.#misses = 0;
+      if (this.order[0] !== found) {
+        this.order = [found, ...LIKELY_COUNTRIES.filter((c) => c !== found)];
+      }
+    } else if (hint.startsWith("pass --default-country") && ++this.#misses >= 100) {
+      this.order = [];
+    }
+  }
 }
 
 /** One CSV record whose every cell is safe to open in a spreadsheet. */

@@ -1,11 +1,11 @@
-import { normalisePhone } from "./normalisePhone.js";
+import { type CountryCode, normalisePhone } from "./normalisePhone.js";
 
 /**
  * Where national numbers most often come from, tried in this order to suggest a
  * `--default-country`. A guess to show the operator, never applied: a number can be valid in
  * several of them.
  */
-const LIKELY_COUNTRIES = [
+export const LIKELY_COUNTRIES: readonly CountryCode[] = [
   "US",
   "GB",
   "CA",
@@ -18,7 +18,7 @@ const LIKELY_COUNTRIES = [
   "IE",
   "IN",
   "BR",
-] as const;
+];
 
 export interface RejectedRowFacts {
   state: "invalid" | "skipped";
@@ -31,9 +31,13 @@ export interface RejectedRowFacts {
 
 /**
  * What the operator can do about a row the pre-flight left out, in a few words (an option to
- * pass, a command to run), or "" when its reason says it all.
+ * pass, a command to run), or "" when its reason says it all. `countries` are tried in order
+ * to suggest a `--default-country`.
  */
-export function rowHint(row: RejectedRowFacts): string {
+export function rowHint(
+  row: RejectedRowFacts,
+  countries: readonly CountryCode[] = LIKELY_COUNTRIES,
+): string {
   const { reason } = row;
   if (row.state === "skipped") {
     if (reason.startsWith("duplicate")) return "pass --allow-duplicates to send it anyway";
@@ -43,7 +47,7 @@ export function rowHint(row: RejectedRowFacts): string {
     return "";
   }
   if (reason.includes("has no country code")) {
-    const country = LIKELY_COUNTRIES.find((code) => normalisePhone(row.value, code).ok);
+    const country = guessCountry(row.value, countries);
     return `pass --default-country ${country ?? "<ISO code>"}${country ? "" : " (the country the numbers are written for)"}`;
   }
   if (reason.includes("is not a phone number") || reason.startsWith("no recipient")) {
@@ -52,4 +56,12 @@ export function rowHint(row: RejectedRowFacts): string {
   if (reason.includes("the --body template uses")) return "add the column, or change --body";
   if (reason.includes("no body and no media_url")) return "add a body column, or pass --body";
   return "";
+}
+
+/** The first of `countries` in which `national` is a valid number: a guess for a hint. */
+export function guessCountry(
+  national: string,
+  countries: readonly CountryCode[] = LIKELY_COUNTRIES,
+): CountryCode | undefined {
+  return countries.find((code) => normalisePhone(national, code).ok);
 }
