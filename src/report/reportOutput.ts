@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { closeSync, createWriteStream, fchmodSync, openSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { CliError, ExitCode } from "../errors.js";
@@ -44,10 +43,31 @@ export function openPrivateFile(path: string, what: string): ReportOutput {
     );
   }
   const stream = createWriteStream("", { fd });
-  return writerFor(stream, async () => {
-    stream.end();
-    await once(stream, "close");
+  // Listened to from the start: a full disk may fail a write whose call already returned.
+  let failure: CliError | undefined;
+  stream.on("error", (error) => {
+    failure ??= new CliError(`cannot write ${what} to ${path}: ${error.message}`, ExitCode.ioErr);
   });
+  return {
+    async write(text) {
+      if (failure) throw failure;
+      await writeText(stream, text).catch((error: unknown) => {
+        throw failure ?? error;
+      });
+      if (failure) throw failure;
+    },
+    get closed() {
+      return readerGone(stream);
+    },
+    async end() {
+      if (!stream.closed) {
+        const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+        stream.end();
+        await closed;
+      }
+      if (failure) throw failure;
+    },
+  };
 }
 
 function writerFor(stream: Writable, end: () => Promise<void>): ReportOutput {
