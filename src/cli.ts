@@ -12,6 +12,9 @@ const VERSION = "0.1.0";
  */
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
+  const finishing = makesRequests(argv)
+    ? "finishing the requests in flight, then stopping"
+    : "stopping";
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -19,14 +22,18 @@ export async function main(argv: string[]): Promise<number> {
       // The journal protocol already covers whatever is in flight: leave at once.
       process.exit(signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted);
     }
-    process.stderr.write(
-      `\n${signal}: finishing the requests in flight, then stopping (send it again to stop at once).\n`,
-    );
+    process.stderr.write(`\n${signal}: ${finishing} (send it again to stop at once).\n`);
     controller.abort(signal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  const onStdoutError = onBrokenPipe(process.stdout, controller, process.stderr);
+  // Only a command with requests in flight has anything to say when its reader leaves: the
+  // others end as quietly as `cat file | head`, with their own exit code.
+  const onStdoutError = onBrokenPipe(
+    process.stdout,
+    controller,
+    makesRequests(argv) ? process.stderr : undefined,
+  );
   const onStderrError = onBrokenPipe(process.stderr, controller);
   process.stdout.on("error", onStdoutError);
   process.stderr.on("error", onStderrError);
@@ -43,13 +50,24 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * The commands that have Twilio requests in flight while they run (a dry run has none). Read
+ * from argv before parsing, because a signal or a closed pipe can come at any time.
+ */
+function makesRequests(argv: readonly string[]): boolean {
+  const command = argv.find((arg) => !arg.startsWith("-"));
+  const sending = ["send", "retry", "status", "reconcile", "demo"];
+  return command !== undefined && sending.includes(command) && !argv.includes("--dry-run");
+}
+
+/**
  * `twilio-bulk send … | head` closes our stdout early. Node ignores SIGPIPE, so the write fails
  * with EPIPE; unhandled, that would kill the run with a stack trace between a request and its
  * journal entry. Instead the stream's writes become no-ops and the run stops as on a first
  * SIGINT (reason "SIGPIPE"): nothing new starts, what is in flight is journaled. The exit code
  * stays the command's: 130 (interrupted) when the stop left rows pending, and what the run
  * earned when the pipe closed only after the work was done (the summary is then all that was
- * lost).
+ * lost). A command that only writes (report, runs, a dry run) stops writing (see
+ * report/writeText.ts) and exits with its own code, printing nothing more.
  */
 function onBrokenPipe(
   stream: NodeJS.WriteStream,
@@ -149,6 +167,10 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       .argument("<file>", "CSV, JSON or NDJSON file; - reads standard input")
       .option("--format <format>", "csv, json or ndjson (default: from the file's extension)")
       .option("--to-column <name>", "the column holding the recipient", "to")
+      .option(
+        "--delimiter <char>",
+        "CSV field delimiter: , ; or \\t (default: told from the header)",
+      )
       .option("--body <template>", "message text; {{column}} is replaced by the row's value")
       .option("--from <number>", "sender for rows without a from column")
       .option("--messaging-service-sid <sid>", "Messaging Service for rows without a from column")
@@ -160,13 +182,20 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       )
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
-      .option("--dry-run", "pre-flight and print the plan; send nothing")
+      .option("--dry-run", "pre-flight and print the plan and the rows left out; send nothing")
+      .option(
+        "--rows-out <file>",
+        "write every invalid and skipped row (line,to,state,reason,hint) to this CSV, readable by you only",
+      )
       .option("--yes", "send without asking for confirmation on a terminal")
       .option(
         "--price-per-segment <price>",
         "estimate the cost at this price per segment (default on a terminal: Twilio's Pricing API)",
       )
-      .option("--json", "print the summary as JSON on stdout"),
+      .option(
+        "--json",
+        "print the summary as JSON on stdout (a dry run's: the plan and every row left out)",
+      ),
   ).action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
       const [{ send }, { parseSendOptions }] = await Promise.all([
@@ -333,6 +362,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     .addOption(journalOption())
     .addOption(countryOption())
     .option("--reason <text>", "why (default: imported from <file>)")
+    .option("--delimiter <char>", "CSV field delimiter: , ; or \\t (default: told from the header)")
     .action(async (file: string, raw: Record<string, string | undefined>) => {
       const { suppressImport } = await import("./commands/suppress.js");
       setExit(await suppressImport(file, raw, env));
@@ -427,7 +457,14 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
-    if (key === "json" || key === "dryRun" || key === "newRun" || key === "yes") continue;
+    if (
+      key === "json" ||
+      key === "dryRun" ||
+      key === "newRun" ||
+      key === "yes" ||
+      key === "rowsOut"
+    )
+      continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
     else args.push(flag, value);

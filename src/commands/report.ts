@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import { guardFormula } from "../core/formulaGuard.js";
-import { ExitCode } from "../errors.js";
+import { ExitCode, interruption } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import {
   deliveryCounts,
@@ -31,11 +31,14 @@ export async function report(options: ReportOptions, env: CommandEnv): Promise<n
   try {
     const output = openReportOutput(options.out, env.stdout);
     try {
-      if (options.rows) await writeRows(journal, run, options, output);
+      if (options.rows) await writeRows(journal, run, options, output, env.signal);
       else await writeSummary(summarise(journal, run), options, output, env);
     } finally {
       await output.end();
     }
+    // Ctrl-C cut the listing short; a closed pipe (SIGPIPE) is the reader's "enough", not a failure.
+    if (env.signal.aborted && env.signal.reason !== "SIGPIPE")
+      return interruption(env.signal).exitCode;
     if (options.out !== undefined && options.format !== "json") {
       env.stderr.write(`Report written to ${options.out}.\n`);
     }
@@ -105,9 +108,12 @@ async function writeRows(
   run: RunRecord,
   options: ReportOptions,
   output: ReportOutput,
+  signal: AbortSignal,
 ): Promise<void> {
   const matching = function* () {
     for (const row of journalRows(journal, run.id)) {
+      // The reader left, or the user pressed Ctrl-C: stop reading a journal nobody will see.
+      if (output.closed || signal.aborted) return;
       if (rowMatches(row, options.filter)) yield row;
     }
   };

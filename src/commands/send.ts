@@ -8,11 +8,14 @@ import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { confirmQuestion, renderCost } from "../ui/renderCost.js";
+import { renderRejectedRows } from "../ui/renderRejectedRows.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import { askYesNo, canAsk } from "./askYesNo.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { estimateRunCost } from "./estimateRunCost.js";
 import { journalFlag } from "./journalFlag.js";
+import { RejectedRows } from "./rejectedRows.js";
+import { sayDelimiter } from "./sayDelimiter.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -24,7 +27,15 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
   const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
   const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
   let lock: RunLock | undefined;
+  let rejected: RejectedRows | undefined;
   try {
+    rejected = new RejectedRows({
+      toColumn: options.toColumn,
+      rowsOut: options.rowsOut,
+      json: options.json && options.dryRun ? env.stdout : undefined,
+    });
+    await rejected.open();
+    const listing = rejected;
     const prepared = await prepareRun(journal, {
       input: options.input,
       stdin: env.stdin,
@@ -51,6 +62,11 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       name: options.run,
       newRun: options.newRun,
       signal: env.signal,
+      csv: {
+        delimiter: options.delimiter,
+        onDelimiter: (delimiter) => sayDelimiter(options.input, delimiter, env),
+      },
+      onRejected: (row) => listing.add(row),
       options: {
         rate: options.rate,
         burst: options.burst,
@@ -84,9 +100,18 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     const { run, plan } = prepared;
-    if (plan) out(`${renderPlan(plan, options.rate)}\n`);
-    else
+    if (plan) {
+      out(`${renderPlan(plan, options.rate)}\n`);
+      // A real send lists them too: the last look at what will not be sent, before it starts.
+      out(renderRejectedRows(rejected.shown, rejected.count, colors, options.rowsOut));
+    } else
       out(`Resuming run ${run.name ?? run.id}: ${journal.counts(run.id).pending} rows pending.\n`);
+    await rejected.close();
+    if (options.rowsOut !== undefined && (options.json || !plan)) {
+      env.stderr.write(
+        `${rejected.count} invalid and skipped rows written to ${options.rowsOut}.\n`,
+      );
+    }
     const pending = journal.counts(run.id).pending;
     // Every real send a person could stop is confirmed: a cron job has no terminal to ask.
     const confirming = !options.dryRun && !options.yes && pending > 0 && canAsk(env);
@@ -101,9 +126,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     if (options.dryRun) {
       if (!prepared.resumed) journal.deleteUnsentRun(run.id);
       out("Dry run: nothing was sent.\n");
-      if (options.json) {
-        env.stdout.write(`${JSON.stringify({ plan, dryRun: true, ...(cost ? { cost } : {}) })}\n`);
-      }
+      await rejected.endJson(plan, cost ? { cost } : {});
       return ExitCode.ok;
     }
     if (confirming) {
@@ -155,7 +178,14 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     else out(renderSummary(summary, colors));
     if (sending.stop?.fatal) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
     return exitCode;
+  } catch (error) {
+    // A dry run's only product is its output: a reader that left (`… | head`) ends it, quietly.
+    if (options.dryRun && env.signal.aborted && env.signal.reason === "SIGPIPE") {
+      return ExitCode.ok;
+    }
+    throw error;
   } finally {
+    await rejected?.close();
     lock?.release();
     journal.close();
   }

@@ -1,5 +1,6 @@
 import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
+import { parseDelimiter } from "../input/detectDelimiter.js";
 import type { InputFormat } from "../input/openInput.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
@@ -27,6 +28,8 @@ export interface RawSendOptions {
   json?: boolean;
   yes?: boolean;
   pricePerSegment?: string;
+  delimiter?: string;
+  rowsOut?: string;
 }
 
 export interface ScheduleOptions {
@@ -60,6 +63,10 @@ export interface SendOptions extends ScheduleOptions {
   yes: boolean;
   /** The cost of one segment for the plan's estimate, instead of Twilio's Pricing API. */
   pricePerSegment: number | undefined;
+  /** CSV field delimiter forced by `--delimiter`; otherwise told from the header. */
+  delimiter: string | undefined;
+  /** `--rows-out`: every invalid and skipped row of the pre-flight, as CSV. */
+  rowsOut: string | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -155,6 +162,8 @@ export function parseSendOptions(
       min: 0,
       max: 1000,
     }),
+    delimiter: raw.delimiter === undefined ? undefined : parseDelimiter(raw.delimiter),
+    rowsOut: raw.rowsOut,
     invocation,
   };
 }

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { type CountryCode, isCountryCode, normalisePhone } from "../core/normalisePhone.js";
 import { ExitCode, UsageError } from "../errors.js";
+import { parseDelimiter } from "../input/detectDelimiter.js";
 import { readNumberList } from "../input/readNumberList.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
@@ -12,12 +13,15 @@ import {
 } from "../journal/suppressionList.js";
 import { alignColumns } from "../report/renderReportTable.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { sayDelimiter } from "./sayDelimiter.js";
 
 export interface SuppressOptions {
   journal?: string;
   defaultCountry?: string;
   reason?: string;
   json?: boolean;
+  /** `--delimiter` as typed: forces the CSV field delimiter. */
+  delimiter?: string;
 }
 
 /** `twilio-bulk suppress list`: every suppressed number, oldest first. */
@@ -95,6 +99,7 @@ export async function suppressImport(
   env: CommandEnv,
 ): Promise<number> {
   const country = countryOf(options);
+  const delimiter = options.delimiter === undefined ? undefined : parseDelimiter(options.delimiter);
   const reason = options.reason ?? `imported from ${file === "-" ? "stdin" : basename(file)}`;
   const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
   try {
@@ -104,11 +109,10 @@ export async function suppressImport(
     // Only the first few are shown: a file of junk must not fill memory with messages.
     const invalid: string[] = [];
     let invalidCount = 0;
-    for await (const { line, text } of readNumberList({
-      path: file,
-      stdin: env.stdin,
-      cwd: env.cwd,
-    })) {
+    for await (const { line, text } of readNumberList(
+      { path: file, stdin: env.stdin, cwd: env.cwd },
+      { delimiter, onDelimiter: (used) => sayDelimiter(file, used, env) },
+    )) {
       read++;
       // A `report` CSV writes +1415… as '+1415… so spreadsheets keep it as text.
       const phone = normalisePhone(text.replace(/^'(?=[+(\d])/, ""), country);

@@ -51,6 +51,10 @@ export interface InputOptions {
    * record without it is left for the pre-flight to reject as a row. @default "to"
    */
   toColumn?: string;
+  /** CSV only: forces the field delimiter. @default told from the header line */
+  delimiter?: string | undefined;
+  /** CSV only: told the delimiter in use before the first record, to say how the file is read. */
+  onDelimiter?: ((delimiter: string) => void) | undefined;
 }
 
 /**
@@ -65,7 +69,12 @@ export function openInput(source: InputSource, options: InputOptions = {}): Open
   const bytes = checkUtf8(tap.wrap(openByteSource(source)), file);
   const records =
     format === "csv"
-      ? readCsv(bytes, { file, toColumn: options.toColumn ?? "to" })
+      ? readCsv(bytes, {
+          file,
+          toColumn: options.toColumn ?? "to",
+          delimiter: options.delimiter,
+          onDelimiter: options.onDelimiter,
+        })
       : format === "json"
         ? readJson(decodeUtf8(bytes), file)
         : readNdjson(decodeUtf8(bytes), file);

@@ -2,6 +2,7 @@ import { pipeline } from "node:stream/promises";
 import { CsvError, type InfoRecord, type Options, parse } from "csv-parse";
 import { unguardFormula } from "../core/formulaGuard.js";
 import { InputError } from "../errors.js";
+import { describeDelimiter, detectDelimiter, sniffDelimiter } from "./detectDelimiter.js";
 import type { InputRecord } from "./openInput.js";
 
 /**
@@ -13,6 +14,10 @@ const MAX_ROW_BYTES = 1024 * 1024;
 export interface CsvOptions {
   file: string;
   toColumn: string;
+  /** Forces the field delimiter; otherwise it is told from the header (see detectDelimiter). */
+  delimiter?: string | undefined;
+  /** Told the delimiter once it is known, before the first record. */
+  onDelimiter?: ((delimiter: string) => void) | undefined;
 }
 
 /**
@@ -22,11 +27,14 @@ export interface CsvOptions {
  */
 export async function* readCsv(
   bytes: AsyncIterable<Buffer>,
-  { file, toColumn }: CsvOptions,
+  { file, toColumn, ...options }: CsvOptions,
 ): AsyncGenerator<InputRecord> {
+  const sniffed = await sniffDelimiter(bytes, options.delimiter);
+  options.onDelimiter?.(sniffed.delimiter);
   const rows = new CsvRows(file, toColumn);
   const parser = parse({
     bom: true,
+    delimiter: sniffed.delimiter,
     skip_empty_lines: true,
     // Explicit, so a file mixing line endings does not keep a stray CR in its last field.
     record_delimiter: ["\r\n", "\n", "\r"],
@@ -36,7 +44,7 @@ export async function* readCsv(
       rows.next(record, info)) as unknown as Options["on_record"],
   });
   // Failures of either side reach us through the parser's iterator.
-  pipeline(bytes, parser).catch(() => {});
+  pipeline(sniffed.bytes, parser).catch(() => {});
   try {
     yield* parser as AsyncIterable<InputRecord>;
   } catch (error) {
@@ -113,10 +121,14 @@ function readHeader(record: string[], at: { file: string; line: number }, toColu
   });
   const wanted = toColumn.trim().toLowerCase();
   if (!seen.has(wanted)) {
+    // A header read with the wrong delimiter is one long name holding the real ones.
+    const other = names.length === 1 ? detectDelimiter(record[0] ?? "") : ",";
     throw new InputError(
       `no \`${wanted}\` column; the header has: ${names.join(", ")}`,
       at,
-      "use --to-column NAME to pick the column that holds the phone numbers",
+      other !== ","
+        ? `the file looks ${describeDelimiter(other)}: try --delimiter ${other === "\t" ? "tab" : `'${other}'`}`
+        : "use --to-column NAME to pick the column that holds the phone numbers",
     );
   }
   return names;

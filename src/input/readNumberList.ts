@@ -2,7 +2,9 @@ import { pipeline } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
 import { unguardFormula } from "../core/formulaGuard.js";
 import { InputError } from "../errors.js";
+import { sniffDelimiter } from "./detectDelimiter.js";
 import { type ByteSource, openByteSource } from "./openByteSource.js";
+import type { CsvOptions } from "./readCsv.js";
 
 /** One number cell of a list, as written, with its line. */
 export interface ListedNumber {
@@ -18,16 +20,22 @@ const NUMBER_COLUMNS = ["to", "number", "phone", "phone_number"];
  * header has a `to` or `number` column (an opt-out export, a `report --rows` file). Streamed,
  * so a list of millions of numbers does not sit in memory.
  */
-export async function* readNumberList(source: ByteSource): AsyncGenerator<ListedNumber> {
+export async function* readNumberList(
+  source: ByteSource,
+  options: Pick<CsvOptions, "delimiter" | "onDelimiter"> = {},
+): AsyncGenerator<ListedNumber> {
+  const sniffed = await sniffDelimiter(openByteSource(source), options.delimiter);
+  options.onDelimiter?.(sniffed.delimiter);
   const parser = parse({
     bom: true,
+    delimiter: sniffed.delimiter,
     skip_empty_lines: true,
     relax_column_count: true,
     record_delimiter: ["\r\n", "\n", "\r"],
     comment: "#",
     info: true,
   });
-  pipeline(openByteSource(source), parser).catch(() => {});
+  pipeline(sniffed.bytes, parser).catch(() => {});
   let column: number | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{

@@ -32,6 +32,13 @@ export interface DispatchOptions<T> {
   signal?: AbortSignal;
   /** Called every time an item starts (a retry starts again), just before its worker. */
   onStart?(item: T): void;
+  /**
+   * Asked of each item just before it waits for its token (a retry too): true means there is
+   * nothing to start (its number opted out meanwhile, say), so it takes no token and no slot
+   * and is not counted as started; the caller records why. A throw fails the run like a
+   * worker's.
+   */
+  skip?(item: T): boolean;
   /** Should not throw: a throw stops the run like `stop`, and dispatch then rejects with it. */
   worker(item: T, control: DispatchControl): Promise<WorkResult>;
 }
@@ -51,7 +58,8 @@ export interface DispatchSummary {
  * would need the items read in advance (memory grows with the list), and would keep an item
  * waiting for its retry delay in a slot or force it back through the queue out of order. Here a
  * slot is taken first, then a token, and the worker starts at once, so the start times the bucket
- * recorded are the real ones.
+ * recorded are the real ones. An item `skip` drops never reaches the bucket: a run with skipped
+ * rows still starts the others at the full rate.
  *
  * Throws a RangeError at once when rate, burst or concurrency is out of range.
  */
@@ -127,6 +135,15 @@ class Run<T> {
         await this.#changed();
         continue;
       }
+      if (
+        this.#ready.length > 0
+          ? this.#skipped(this.#ready[0] as T)
+          : ahead && this.#skipped(ahead.value)
+      ) {
+        if (this.#ready.length > 0) this.#ready.shift();
+        else ahead = undefined;
+        continue;
+      }
       const allowed = await this.#pacer.acquire(this.#halt.signal).then(
         () => true,
         () => false,
@@ -162,6 +179,17 @@ class Run<T> {
         },
       );
     });
+  }
+
+  /** Whether the next item is to be dropped unstarted; a throw halts the run. */
+  #skipped(item: T): boolean {
+    if (!this.#options.skip) return false;
+    try {
+      return this.#options.skip(item);
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
   }
 
   #start(item: T): void {

@@ -19,6 +19,12 @@ export interface PreflightOptions {
   batchSize?: number;
   /** Aborted (SIGINT/SIGTERM): stop reading; the caller throws the unsent run away. */
   signal?: AbortSignal;
+  /**
+   * Told each invalid or skipped row as it is decided, in order, so a listing of them streams
+   * (a dry run keeps no run to read them from later). A returned promise is awaited before
+   * the next record is read: the listing's reader sets the pace, and memory stays flat.
+   */
+  onRejected?(row: NewRow): void | Promise<void>;
 }
 
 /**
@@ -73,6 +79,7 @@ export async function preflight(
       else plan.suppressed++;
     }
     batch.push(row);
+    if (row.state !== "pending" && options.onRejected) await options.onRejected(row);
     if (batch.length >= batchSize) {
       flush();
       // Parsing from memory never waits on I/O: let a signal handler run between batches.

@@ -4,11 +4,11 @@ import { resolve } from "node:path";
 import type { RequestDefaults } from "../core/buildRequest.js";
 import { InputError, UsageError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
-import { type InputFormat, openInput } from "../input/openInput.js";
+import { type InputFormat, type InputOptions, openInput } from "../input/openInput.js";
 import { claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
-import { type Plan, preflight } from "./preflight.js";
+import { type Plan, type PreflightOptions, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
 
 export interface RunRequest {
@@ -21,6 +21,10 @@ export interface RunRequest {
   name: string | undefined;
   newRun: boolean;
   signal?: AbortSignal;
+  /** How a CSV is read: a forced delimiter, and who is told the one in use. */
+  csv?: Pick<InputOptions, "delimiter" | "onDelimiter">;
+  /** Told each invalid or skipped row of a new run's pre-flight (see PreflightOptions). */
+  onRejected?: PreflightOptions["onRejected"];
   /** Recorded with the run for `runs` and `report`; never credentials. */
   options: Record<string, unknown>;
 }
@@ -43,7 +47,7 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
   const known = fromStdin ? undefined : await hashFile(req.input, req.cwd);
   const probe = openInput(
     { path: req.input, stdin: req.stdin, cwd: req.cwd },
-    { ...(req.format ? { format: req.format } : {}), toColumn: req.sending.toColumn },
+    { ...(req.format ? { format: req.format } : {}), toColumn: req.sending.toColumn, ...req.csv },
   );
   const sending: SendingOptions = { format: probe.format, ...req.sending };
 
@@ -104,6 +108,7 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
       defaults: req.defaults,
       allowDuplicates: sending.allowDuplicates,
       ...(req.signal ? { signal: req.signal } : {}),
+      ...(req.onRejected ? { onRejected: req.onRejected } : {}),
     });
     const hash = probe.digest();
     // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.

@@ -58,15 +58,11 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    // Checked before the row takes a token, so a skipped row costs the others no rate.
+    skip: (row) => skipIfSuppressed(args, row),
     worker: async (row) => {
-      // Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send.
-      const suppressed = args.journal.suppressionOf(row.to);
-      if (suppressed) {
-        if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
-          args.onSkip?.(row, `suppressed: ${suppressed.reason}`);
-        }
-        return { kind: "done" };
-      }
+      // Checked again: an opt-out answered while this row waited for its token.
+      if (skipIfSuppressed(args, row)) return { kind: "done" };
       // Durable before the request leaves: the whole no-double-send guarantee rests on it.
       const { attemptId, n } = await commits.write(() =>
         args.journal.beginAttempt(row.runId, row.idx),
@@ -96,6 +92,16 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     },
   });
   return { stopped, interrupted: summary.reason === "signal", attempts: summary.started };
+}
+
+/** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send. */
+function skipIfSuppressed(args: SendRowsArgs, row: SendableRow): boolean {
+  const suppressed = args.journal.suppressionOf(row.to);
+  if (!suppressed) return false;
+  if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
+    args.onSkip?.(row, `suppressed: ${suppressed.reason}`);
+  }
+  return true;
 }
 
 /** An opt-out or a landline answer puts the number on the suppression list for every later run. */

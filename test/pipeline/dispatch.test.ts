@@ -339,3 +339,44 @@ describe("dispatch failures", () => {
     ).toThrow(new RangeError(message));
   });
 });
+
+describe("skipped items", () => {
+  it("take no token: 600 items, 10 skipped, at 50/s start 590 in 590 tokens' time", async () => {
+    const skipped = new Set([5, 65, 125, 185, 245, 305, 365, 425, 485, 545]);
+    const asked: number[] = [];
+    const { starts, done } = run({
+      rate: 50,
+      concurrency: 10,
+      count: 600,
+      skip: (item) => {
+        asked.push(item);
+        return skipped.has(item);
+      },
+    });
+    expect(await done).toEqual({ started: 590, stoppedEarly: false });
+    expect(starts.map((s) => s.item).filter((item) => skipped.has(item))).toEqual([]);
+    expect(new Set(asked)).toEqual(new Set(Array.from({ length: 600 }, (_, i) => i)));
+    // Virtual time: 590 tokens at 20 ms each; had the skips taken tokens, 600.
+    expect(starts.at(-1)?.at).toBe(589 * 20);
+  });
+
+  it("asks again before a retry starts, and a throw fails the run", async () => {
+    let tries = 0;
+    const retried = run({
+      count: 1,
+      worker: async () => ({ kind: "retry", afterMs: 10 }),
+      skip: () => tries++ > 0,
+    });
+    expect(await retried.done).toEqual({ started: 1, stoppedEarly: false });
+
+    const failing = run({
+      count: 3,
+      skip: (item) => {
+        if (item === 1) throw new Error("journal gone");
+        return false;
+      },
+    });
+    await expect(failing.done).rejects.toThrow("journal gone");
+    expect(failing.starts.map((s) => s.item)).toEqual([0]);
+  });
+});

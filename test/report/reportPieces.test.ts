@@ -9,7 +9,13 @@ import { rowMatches } from "../../src/report/rowMatches.js";
 describe("guardFormula", () => {
   it.each([
     ['=HYPERLINK("http://x","y")', `'=HYPERLINK("http://x","y")`],
-    ["+14155550100", "'+14155550100"],
+    ["+14155550100", "+14155550100"],
+    ["+1", "+1"],
+    ["+", "'+"],
+    ["+1+2", "'+1+2"],
+    ["+SUM(A1)", "'+SUM(A1)"],
+    ["+1 415 555 0100", "'+1 415 555 0100"],
+    ["+14155550100\n=1", "'+14155550100\n=1"],
     ["-1+1", "'-1+1"],
     ["@SUM(A1)", "'@SUM(A1)"],
     ["\t=1+1", "'\t=1+1"],
@@ -21,6 +27,10 @@ describe("guardFormula", () => {
   ])("%j → %j", (value, expected) => {
     expect(guardFormula(value)).toBe(expected);
     expect(unguardFormula(guardFormula(value))).toBe(value);
+  });
+
+  it("reads a phone number guarded by an earlier version as the number", () => {
+    expect(unguardFormula("'+14155550100")).toBe("+14155550100");
   });
 });
 

@@ -159,3 +159,47 @@ export async function runInProcess(
   }
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
+
+/**
+ * `twilio-bulk … | head -n <lines>`: reads that many lines of the child's stdout, then closes
+ * the pipe as head does (0 closes it before the child writes anything). `stdout` is what was
+ * read before closing.
+ */
+export function runCliIntoHead(
+  args: readonly string[],
+  lines: number,
+  options: Omit<CliRun, "stdin"> & { timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: childEnv(options.env),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  if (lines === 0) child.stdout.destroy();
+  else {
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      const read = stdout.split("\n");
+      if (read.length > lines) {
+        stdout = `${read.slice(0, lines).join("\n")}\n`;
+        child.stdout.destroy();
+      }
+    });
+  }
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  return new Promise((resolve, reject) => {
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -148,9 +148,11 @@ describe("sending to suppressed numbers", () => {
       "list.csv",
       "to,body\n+15005550004,first\n+12025550100,hi\n+15005550004,second\n",
     );
-    const result = await send(sim, list, ["--concurrency", "1"]);
+    const result = await send(sim, list, ["--concurrency", "1", "--json"]);
     expect(result.code).toBe(1);
     expect(sim.creates().filter((c) => c.to === "+15005550004")).toHaveLength(1);
+    // The skipped row was never started: two requests, two tokens, for three rows.
+    expect(JSON.parse(result.stdout)).toMatchObject({ attempts: 2 });
     const rows = readJournal(fx.journalPath()).rows;
     expect(rows.map((r) => [r.state, r.attempts])).toEqual([
       ["failed", 1],
