@@ -4,6 +4,8 @@ import { ExitCode } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
+import { describePlan } from "../operations/describePlan.js";
+import { DEFAULT_API } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
@@ -34,8 +36,12 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         messagingServiceSid: options.messagingServiceSid ?? null,
         defaultCountry: options.defaultCountry ?? null,
         allowDuplicates: options.allowDuplicates,
+        ...(options.api !== DEFAULT_API && { api: options.api }),
+        ...(Object.keys(options.operation).length > 0 && { operation: options.operation }),
       },
       defaults: {
+        api: options.api,
+        options: options.operation,
         from: options.from,
         messagingServiceSid: options.messagingServiceSid,
         bodyTemplate: options.body,
@@ -52,6 +58,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         concurrency: options.concurrency,
         maxAttempts: options.maxAttempts,
         apiUrl: options.apiUrl?.origin ?? null,
+        ...(options.suppressLandlines && { suppressLandlines: true }),
       },
     });
     // Held from here to the end: no other send, retry or reconcile works on this run meanwhile.
@@ -79,8 +86,11 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     const { run, plan } = prepared;
-    if (plan) out(`${renderPlan(plan, options.rate)}\n`);
-    else
+    if (plan) {
+      out(
+        `${[renderPlan(plan, options.rate), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
+      );
+    } else
       out(`Resuming run ${run.name ?? run.id}: ${journal.counts(run.id).pending} rows pending.\n`);
 
     if (options.dryRun) {

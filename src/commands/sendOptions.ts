@@ -1,6 +1,7 @@
 import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
 import type { InputFormat } from "../input/openInput.js";
+import { API_NAMES, DEFAULT_API, operationFlags } from "../operations/registry.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
@@ -23,6 +24,10 @@ export interface RawSendOptions {
   newRun?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  api?: string;
+  suppressLandlines?: boolean;
+  /** The operations' flags (`--flow-sid` → flowSid …), see src/operations/registry.ts. */
+  [operationFlag: string]: string | boolean | undefined;
 }
 
 export interface ScheduleOptions {
@@ -48,6 +53,11 @@ export interface SendOptions extends ScheduleOptions {
   newRun: boolean;
   dryRun: boolean;
   json: boolean;
+  /** `--api`: the API of rows without an `api` column. */
+  api: string;
+  /** The operations' flags that were given, by key. */
+  operation: Record<string, string>;
+  suppressLandlines: boolean;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -110,9 +120,18 @@ export function parseSendOptions(
   if (raw.toColumn !== undefined && raw.toColumn.trim() === "") {
     throw new UsageError("`--to-column` must name a column, got an empty string");
   }
+  const api = parseChoice("--api", raw.api?.toLowerCase(), API_NAMES) ?? DEFAULT_API;
+  const operation: Record<string, string> = {};
+  for (const { key } of operationFlags()) {
+    const value = raw[key];
+    if (typeof value === "string") operation[key] = value;
+  }
   return {
     ...parseScheduleOptions(raw, env),
     input,
+    api,
+    operation,
+    suppressLandlines: raw.suppressLandlines ?? false,
     format,
     toColumn: (raw.toColumn ?? "to").trim().toLowerCase(),
     body: raw.body,

@@ -9,6 +9,10 @@ export interface SendingOptions {
   messagingServiceSid: string | null;
   defaultCountry: string | null;
   allowDuplicates: boolean;
+  /** `--api`, when not the default: absent keys keep older runs' identities as they were. */
+  api?: string;
+  /** The operations' flags that were given (`--flow-sid` …), by key. */
+  operation?: Record<string, string>;
 }
 
 export function runIdentity(inputHash: string, sending: SendingOptions): string {
@@ -25,6 +29,8 @@ const LABELS: Record<keyof SendingOptions, string> = {
   messagingServiceSid: "--messaging-service-sid",
   defaultCountry: "--default-country",
   allowDuplicates: "--allow-duplicates",
+  api: "--api",
+  operation: "the API options (--url, --flow-sid …)",
 };
 
 /** Human-readable differences between a run's recorded sending options and new ones. */
@@ -33,7 +39,8 @@ export function describeChanges(before: Partial<SendingOptions>, after: SendingO
   for (const key of Object.keys(LABELS) as (keyof SendingOptions)[]) {
     const was = before[key] ?? null;
     const now = after[key] ?? null;
-    if (was !== now) changes.push(`${LABELS[key]} was ${show(was)}, now ${show(now)}`);
+    if (JSON.stringify(was) !== JSON.stringify(now))
+      changes.push(`${LABELS[key]} was ${show(was)}, now ${show(now)}`);
   }
   return changes;
 }

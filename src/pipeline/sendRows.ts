@@ -1,5 +1,4 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
-import { classifyCall } from "../core/classifyCall.js";
 import type { Clock } from "../core/clock.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
@@ -7,7 +6,8 @@ import { GroupCommit } from "../journal/groupCommit.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
-import type { Messenger } from "../twilio/messenger.js";
+import { operationOf } from "../operations/registry.js";
+import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
 
 export interface Schedule {
@@ -19,8 +19,11 @@ export interface Schedule {
 export interface SendRowsArgs {
   journal: Journal;
   rows: AsyncIterable<SendableRow>;
-  messenger: Messenger;
+  /** The loaded twilio client: each row's operation sends through it. */
+  api: TwilioApi;
   schedule: Schedule;
+  /** `--suppress-landlines`: a lookup answering landline or invalid suppresses the number. */
+  suppressLandlines?: boolean;
   retry: Omit<RetryPolicy, "random">;
   clock: Clock;
   signal: AbortSignal;
@@ -59,8 +62,9 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     clock: args.clock,
     signal: args.signal,
     worker: async (row) => {
-      // Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send.
-      const suppressed = args.journal.suppressionOf(row.to);
+      const op = operationOf(row.api);
+      // Suppressed after the pre-flight (an opt-out earlier in this run, or since): never text.
+      const suppressed = op.texts(row.request) ? args.journal.suppressionOf(row.to) : undefined;
       if (suppressed) {
         if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
           args.onSkip?.(row, `suppressed: ${suppressed.reason}`);
@@ -71,10 +75,10 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       const { attemptId, n } = await commits.write(() =>
         args.journal.beginAttempt(row.runId, row.idx),
       );
-      const result = await args.messenger.create(row.request);
+      const classification = op.classify(await op.send(args.api, row.request));
       // Attempts made by this command: --max-attempts applies afresh to each send or retry.
       const decision = decideAttempt(
-        classifyCall(result),
+        classification,
         n - row.attempts,
         { ...args.retry, random: random() },
         usesDefaultSender(row, args.defaultSender),
@@ -82,6 +86,10 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);
         suppressAfterFailure(args.journal, row, decision.record);
+        const answer = op.suppressionFor?.(classification, {
+          suppressLandlines: args.suppressLandlines ?? false,
+        });
+        if (answer) addSuppression(args.journal, { number: row.to, ...answer, runId: row.runId });
       });
       args.onAttempt?.(row, decision.record);
       switch (decision.next.kind) {

@@ -1,0 +1,34 @@
+import type { BuiltRequest, Fields, OperationDefaults } from "./operation.js";
+import { API_NAMES, OPERATIONS } from "./registry.js";
+
+/** The run's defaults, with `--api`: the API of rows without an `api` column. */
+export interface RowDefaults extends OperationDefaults {
+  api: string;
+}
+
+export type BuiltRow = BuiltRequest & {
+  /** Null when the row's `api` names no API we know. */
+  api: string | null;
+  /** Whether the row reaches a person by text (opt-outs skip it). */
+  texts: boolean;
+};
+
+/** A row to its API's request: the `api` column (any case) wins over `--api`. */
+export function buildRow(fields: Fields, defaults: RowDefaults): BuiltRow {
+  const cell = Object.hasOwn(fields, "api") ? fields.api : undefined;
+  const named =
+    typeof cell === "string" && cell.trim() !== "" ? cell.trim().toLowerCase() : undefined;
+  const api = named ?? defaults.api;
+  const op = OPERATIONS[api];
+  if (!op) {
+    const shown = typeof cell === "string" ? cell.trim() : api;
+    return {
+      ok: false,
+      reason: `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`,
+      api: null,
+      texts: false,
+    };
+  }
+  const built = op.build(fields, defaults);
+  return { ...built, api, texts: built.ok ? op.texts(built.request) : false };
+}
