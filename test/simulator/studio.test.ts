@@ -72,13 +72,11 @@ describe("Studio v2 Executions", () => {
       first_page_url: `${sim.url}${path}?PageSize=2&Page=0`,
       next_page_url: expect.stringMatching(/Page=1&PageToken=PAFN[0-9a-f]{32}$/),
     });
-    const all = await client.studio.v2
-      .flows(FLOW)
-      .executions.list({
-        dateCreatedFrom: before,
-        dateCreatedTo: new Date(Date.now() + 1000),
-        pageSize: 2,
-      });
+    const all = await client.studio.v2.flows(FLOW).executions.list({
+      dateCreatedFrom: before,
+      dateCreatedTo: new Date(Date.now() + 1000),
+      pageSize: 2,
+    });
     expect(all.map((e) => e.sid)).toEqual([...sids].reverse());
     const later = await client.studio.v2
       .flows(FLOW)

@@ -1,0 +1,100 @@
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { runInProcess } from "../support/runCli.js";
+import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+
+// One list, one row per API, through the real pipeline and the simulator over HTTP.
+
+const fx = useSendFixture();
+
+export const FLOW = `FW${"a".repeat(32)}`;
+export const SERVICE = `VA${"b".repeat(32)}`;
+
+const LIST = [
+  "api,to,body,url,fields,channel,first_name",
+  "messages,+12025550101,hello,,,,Ada",
+  "calls,+12025550102,,https://example.com/twiml,,,Grace",
+  "LOOKUP,+12025550103,,,line_type_intelligence,,Alan",
+  "verify,+12025550104,,,,sms,Katherine",
+  "studio,+12025550105,,,,,Edsger",
+].join("\n");
+
+interface Row {
+  api: string;
+  state: string;
+  sid: string | null;
+  twilio_status: string | null;
+  result_json: string | null;
+}
+
+function rows(path: string): Row[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db
+      .prepare("SELECT api, state, sid, twilio_status, result_json FROM rows ORDER BY idx")
+      .all() as Row[];
+  } finally {
+    db.close();
+  }
+}
+
+describe("a list with one row per API", () => {
+  it("sends every row through its API, journals each answer and reports them by API", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("mixed.csv", `${LIST}\n`);
+    const sent = await runInProcess(
+      [
+        "send",
+        list,
+        "--from",
+        FROM,
+        "--flow-sid",
+        FLOW,
+        "--verify-service-sid",
+        SERVICE,
+        "--rate",
+        "1000",
+        "--api-url",
+        sim.url,
+      ],
+      { env: fx.env(sim) },
+    );
+    expect(sent.stderr).toBe("");
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toContain("by API: messages 1, calls 1, lookup 1, verify 1, studio 1");
+
+    const journaled = rows(fx.journalPath());
+    expect(journaled.map((r) => [r.api, r.state])).toEqual([
+      ["messages", "sent"],
+      ["calls", "sent"],
+      ["lookup", "sent"],
+      ["verify", "sent"],
+      ["studio", "sent"],
+    ]);
+    expect(journaled.map((r) => r.sid?.slice(0, 2) ?? null)).toEqual([
+      "SM",
+      "CA",
+      null,
+      "VE",
+      "FN",
+    ]);
+    expect(JSON.parse(journaled[2]!.result_json!)).toMatchObject({ valid: true });
+    expect(sim.messages()).toHaveLength(1);
+    expect(sim.calls()).toHaveLength(1);
+    expect(sim.verifications()).toHaveLength(1);
+    expect(sim.executions()).toHaveLength(1);
+    // No parameters column: the row's other columns are the flow's data.
+    expect(sim.executions()[0]!.parameters).toEqual({ first_name: "Edsger" });
+
+    const report = await runInProcess(["report", "--format", "json"], { env: fx.env(sim) });
+    expect(report.code).toBe(0);
+    const summary = JSON.parse(report.stdout) as {
+      counts: Record<string, number>;
+      byApi: Record<string, { counts: Record<string, number> }>;
+    };
+    expect(summary.counts.sent).toBe(5);
+    for (const api of ["messages", "calls", "lookup", "verify", "studio"]) {
+      expect(summary.byApi[api]?.counts.sent).toBe(1);
+    }
+  });
+});
