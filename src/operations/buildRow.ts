@@ -7,8 +7,8 @@ export interface RowDefaults extends OperationDefaults {
 }
 
 export type BuiltRow = BuiltRequest & {
-  /** Null when the row's `api` names no API we know. */
-  api: string | null;
+  /** The API the row asked for (lower case), known or not: an unknown one makes it invalid. */
+  api: string;
   /** Whether the row reaches a person by text (opt-outs skip it). */
   texts: boolean;
 };
@@ -25,7 +25,7 @@ export function buildRow(fields: Fields, defaults: RowDefaults): BuiltRow {
     return {
       ok: false,
       reason: `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`,
-      api: null,
+      api,
       texts: false,
     };
   }

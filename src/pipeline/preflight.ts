@@ -67,7 +67,7 @@ export async function preflight(
     if (row.state === "pending") {
       plan.valid++;
       plan.segments += row.segments;
-      if (row.api) plan.byApi[row.api] = (plan.byApi[row.api] ?? 0) + 1;
+      if (row.api !== undefined) plan.byApi[row.api] = (plan.byApi[row.api] ?? 0) + 1;
       if (row.dedupeKey) batchKeys.set(row.dedupeKey, row.line);
     } else if (row.state === "invalid") {
       plan.invalid++;
@@ -94,7 +94,7 @@ interface Lookups {
 }
 
 function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: Lookups): NewRow {
-  const common = { idx, line: record.line, fields: record.fields, api: built.api ?? "messages" };
+  const common = { idx, line: record.line, fields: record.fields, api: built.api };
   if (!built.ok) {
     return {
       ...common,

@@ -27,6 +27,8 @@ export interface ReportSummary {
   skipped: Record<string, number>;
   /** Numbers this run's answers put on the suppression list. */
   suppressed: number;
+  /** Counts and errors per Twilio API (`messages`, `calls` …). */
+  byApi: Record<string, { counts: StateCounts; errors: ReportError[] }>;
 }
 
 export interface ReportFacts {
@@ -36,14 +38,13 @@ export interface ReportFacts {
   delivery: Record<string, number>;
   skipped: Record<string, number>;
   suppressed: number;
+  byApi?: Record<string, { counts: StateCounts; errors: readonly ErrorGroup[] }>;
 }
 
 /** Puts meaning and advice on the journal's counts. Pure: the same facts, the same report. */
 export function buildReportSummary(facts: ReportFacts): ReportSummary {
-  return {
-    run: facts.run,
-    counts: facts.counts,
-    errors: facts.errors.map((group) => ({
+  const explain = (groups: readonly ErrorGroup[]): ReportError[] =>
+    groups.map((group) => ({
       code: group.code,
       status: group.status,
       count: group.count,
@@ -51,10 +52,20 @@ export function buildReportSummary(facts: ReportFacts): ReportSummary {
       stage: group.stage,
       state: group.state,
       moreInfo: group.code === null ? null : `https://www.twilio.com/docs/errors/${group.code}`,
-    })),
+    }));
+  return {
+    run: facts.run,
+    counts: facts.counts,
+    errors: explain(facts.errors),
     delivery: facts.delivery,
     skipped: facts.skipped,
     suppressed: facts.suppressed,
+    byApi: Object.fromEntries(
+      Object.entries(facts.byApi ?? {}).map(([api, { counts, errors }]) => [
+        api,
+        { counts, errors: explain(errors) },
+      ]),
+    ),
   };
 }
 

@@ -96,5 +96,20 @@ describe("a list with one row per API", () => {
     for (const api of ["messages", "calls", "lookup", "verify", "studio"]) {
       expect(summary.byApi[api]?.counts.sent).toBe(1);
     }
+
+    const listed = await runInProcess(["report", "--rows", "--format", "json"], {
+      env: fx.env(sim),
+    });
+    const reported = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    expect(reported.map((r) => r.tb_api)).toEqual([
+      "messages",
+      "calls",
+      "lookup",
+      "verify",
+      "studio",
+    ]);
+    expect(reported[2]).toMatchObject({ tb_valid: true, tb_line_type: "mobile" });
+    expect(reported[0]).toMatchObject({ tb_valid: null, tb_line_type: null });
+    expect(reported[1]).toMatchObject({ tb_call_status: "queued" });
   });
 });

@@ -58,6 +58,7 @@ describe("a --rows CSV record", () => {
       "1",
       "",
       "",
+      "messages",
     ]);
   });
 
