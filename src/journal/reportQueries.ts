@@ -50,7 +50,8 @@ export function countsByApi(journal: Journal, runId: number): Record<string, Sta
   ).all(runId) as { api: string; state: RowState; n: number }[];
   const byApi: Record<string, StateCounts> = {};
   for (const { api, state, n } of rows) {
-    const counts = (byApi[api] ??= emptyCounts());
+    const counts = byApi[api] ?? emptyCounts();
+    byApi[api] = counts;
     if (state in counts) counts[state] = n;
   }
   return byApi;

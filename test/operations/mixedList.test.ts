@@ -1,14 +1,11 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+import { useSendFixture } from "../support/simulatorFixture.js";
+import { apiRows, sendList } from "./apiFixture.js";
 
 // One list, one row per API, through the real pipeline and the simulator over HTTP.
 
 const fx = useSendFixture();
-
-export const FLOW = `FW${"a".repeat(32)}`;
-export const SERVICE = `VA${"b".repeat(32)}`;
 
 const LIST = [
   "api,to,body,url,fields,channel,first_name",
@@ -19,51 +16,16 @@ const LIST = [
   "studio,+12025550105,,,,,Edsger",
 ].join("\n");
 
-interface Row {
-  api: string;
-  state: string;
-  sid: string | null;
-  twilio_status: string | null;
-  result_json: string | null;
-}
-
-function rows(path: string): Row[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db
-      .prepare("SELECT api, state, sid, twilio_status, result_json FROM rows ORDER BY idx")
-      .all() as Row[];
-  } finally {
-    db.close();
-  }
-}
-
 describe("a list with one row per API", () => {
   it("sends every row through its API, journals each answer and reports them by API", async () => {
     const sim = await fx.simulator();
     const list = fx.file("mixed.csv", `${LIST}\n`);
-    const sent = await runInProcess(
-      [
-        "send",
-        list,
-        "--from",
-        FROM,
-        "--flow-sid",
-        FLOW,
-        "--verify-service-sid",
-        SERVICE,
-        "--rate",
-        "1000",
-        "--api-url",
-        sim.url,
-      ],
-      { env: fx.env(sim) },
-    );
+    const sent = await sendList(fx, sim, list);
     expect(sent.stderr).toBe("");
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain("by API: messages 1, calls 1, lookup 1, verify 1, studio 1");
 
-    const journaled = rows(fx.journalPath());
+    const journaled = apiRows(fx.journalPath());
     expect(journaled.map((r) => [r.api, r.state])).toEqual([
       ["messages", "sent"],
       ["calls", "sent"],
