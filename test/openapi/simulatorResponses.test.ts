@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
-import { FLOW, SERVICE, useSimulators } from "../simulator/simulatorClient.js";
+import { FLOW, type Json, SERVICE, useSimulators } from "../simulator/simulatorClient.js";
 import { schemaProblems, specOperation } from "./twilioSpec.js";
 
 const start = useSimulators();
@@ -15,7 +15,7 @@ async function exchange(sim: RunningSimulator, { method, path, fields }: Exchang
     },
     body: fields && new URLSearchParams(fields),
   });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Json };
 }
 
 /** The simulator's answer judged by the spec of its path and method. */

@@ -98,7 +98,7 @@ describe.each(Object.keys(REQUESTS))("faults and limits for %s", (api) => {
 describe("Studio's own REST cap", () => {
   it("defaults to Twilio's 20 executions/s, is configurable and refuses beyond it with 20429", async () => {
     const sim = await start();
-    expect((await (await fetch(`${sim.url}/_sim/options`)).json()).studioMps).toBe(20);
+    expect((await get(sim, "/_sim/options")).body.studioMps).toBe(20);
     sim.setOptions({ studioMps: 2 });
     const answers = await Promise.all(
       [0, 1, 2].map((i) =>
