@@ -219,7 +219,7 @@ function buildProgram(
         .command("retry")
         .description("send again the rows of a run selected by HTTP status, error code or state")
         .option("--run <id|name>", "the run (default: the newest)"),
-      "failed or pending",
+      "failed, pending, or in_doubt (on purpose: may duplicate)",
     )
       .option("--dry-run", "list the rows that would be retried; send nothing")
       .option("--json", "print the summary as JSON on stdout"),
