@@ -1,6 +1,7 @@
 import { answerMetered } from "./answerMetered.js";
 import { isAuthorized } from "./basicAuth.js";
 import { callJson } from "./callJson.js";
+import { executionJson } from "./executionJson.js";
 import { listCalls } from "./listCalls.js";
 import { listExecutions } from "./listExecutions.js";
 import { type ListResult, listMessages } from "./listMessages.js";
@@ -9,6 +10,7 @@ import { json, type Reply, tooManyRequestsReply } from "./reply.js";
 import type { Route } from "./routes.js";
 import type { PendingCreate, SimulatorState } from "./simulatorState.js";
 import { authError, notFound, twilioError } from "./twilioError.js";
+import { verificationJson } from "./verificationJson.js";
 
 export interface ApiRequest {
   route: Exclude<Route, { kind: "control" }>;
@@ -24,8 +26,8 @@ export interface ApiRequest {
 }
 
 /**
- * Answers the APIs: creates (and Lookups) through answerMetered, then fetches and lists of
- * messages, calls and executions; everything else is a 401 for another account, a 405 for a
+ * Answers the APIs: creates (and Lookups) through answerMetered, then fetches of messages,
+ * calls, verifications and executions, and lists of messages, calls and executions; everything else is a 401 for another account, a 405 for a
  * method a path does not take, or a 404.
  */
 export function answerApi(state: SimulatorState, request: ApiRequest): Reply {
@@ -44,10 +46,7 @@ export function answerApi(state: SimulatorState, request: ApiRequest): Reply {
     case "list":
       return listReply(list(state, route, path, request.query, origin));
     case "fetch": {
-      const found =
-        route.api === "calls"
-          ? mapped(state.calls.get(route.sid), callJson)
-          : mapped(state.store.get(route.sid), messageJson);
+      const found = fetchOne(state, route, origin);
       return found ? json(200, found) : json(404, notFound(path));
     }
     case "notAllowed":
@@ -73,6 +72,28 @@ function list(
 
 function listReply(result: ListResult): Reply {
   return result.ok ? json(200, result.page) : json(result.error.status, result.error);
+}
+
+function fetchOne(
+  state: SimulatorState,
+  route: Extract<Route, { kind: "fetch" }>,
+  origin: string,
+): unknown {
+  const { sid, subject } = route;
+  switch (route.api) {
+    case "calls":
+      return mapped(state.calls.get(sid), callJson);
+    case "verify": {
+      const found = state.verifications.get(sid);
+      return found?.serviceSid === subject ? verificationJson(found, origin) : undefined;
+    }
+    case "studio": {
+      const found = state.executions.get(sid);
+      return found?.flowSid === subject ? executionJson(found, origin) : undefined;
+    }
+    default:
+      return mapped(state.store.get(sid), messageJson);
+  }
 }
 
 function mapped<T>(item: T | undefined, render: (item: T) => unknown): unknown {

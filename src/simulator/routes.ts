@@ -22,7 +22,14 @@ export type Route =
       accountSid: string | null;
       subject: string | null;
     }
-  | { kind: "fetch"; api: "messages" | "calls"; accountSid: string; sid: string }
+  | {
+      kind: "fetch";
+      api: "messages" | "calls" | "verify" | "studio";
+      accountSid: string | null;
+      /** The Verify Service or Studio Flow the resource must belong to. */
+      subject: string | null;
+      sid: string;
+    }
   | { kind: "notAllowed"; accountSid: string | null }
   | { kind: "otherApi"; accountSid: string }
   | { kind: "control"; name: string }
@@ -35,6 +42,8 @@ const ACCOUNT = /^\/2010-04-01\/Accounts\/([^/]+)(?:\/|\.json$|$)/;
 const PHONE_NUMBER = /^\/v2\/PhoneNumbers\/([^/]+)$/;
 const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
 const EXECUTIONS = /^\/v2\/Flows\/([^/]+)\/Executions$/;
+const VERIFICATION = /^\/v2\/Services\/([^/]+)\/Verifications\/([^/]+)$/;
+const EXECUTION = /^\/v2\/Flows\/([^/]+)\/Executions\/([^/]+)$/;
 
 /** Names what a request asks for, before anything is read or checked. */
 export function matchRoute(method: string, pathname: string): Route {
@@ -52,7 +61,7 @@ export function matchRoute(method: string, pathname: string): Route {
     const accountSid = decode(one[1]!);
     if (method !== "GET") return { kind: "notAllowed", accountSid };
     const api = one[2] === "Calls" ? "calls" : "messages";
-    return { kind: "fetch", api, accountSid, sid: decode(one[3]!) };
+    return { kind: "fetch", api, accountSid, subject: null, sid: decode(one[3]!) };
   }
   const account = ACCOUNT.exec(pathname);
   if (account) return { kind: "otherApi", accountSid: decode(account[1]!) };
@@ -77,6 +86,15 @@ function matchV2(method: string, pathname: string): Route {
     if (method === "POST") return { kind: "metered", api: "studio", accountSid: null, subject };
     if (method !== "GET") return { kind: "notAllowed", accountSid: null };
     return { kind: "list", api: "studio", accountSid: null, subject };
+  }
+  for (const [pattern, api] of [
+    [VERIFICATION, "verify"],
+    [EXECUTION, "studio"],
+  ] as const) {
+    const one = pattern.exec(pathname);
+    if (!one) continue;
+    if (method !== "GET") return { kind: "notAllowed", accountSid: null };
+    return { kind: "fetch", api, accountSid: null, subject: decode(one[1]!), sid: decode(one[2]!) };
   }
   return { kind: "notFound" };
 }

@@ -63,19 +63,21 @@ describe("the simulator's answers carry what Twilio's OpenAPI description declar
     await judge(sim, { method: "GET", path: "/v2/PhoneNumbers/%2B15005550009" });
   });
 
-  it("Verify: create by sms and by email", async () => {
+  it("Verify: create by sms and by email, fetch", async () => {
     const sim = await start();
     const path = `/v2/Services/${SERVICE}/Verifications`;
-    await judge(sim, { method: "POST", path, fields: { To: TO, Channel: "sms" } });
+    const created = await judge(sim, { method: "POST", path, fields: { To: TO, Channel: "sms" } });
+    await judge(sim, { method: "GET", path: `${path}/${created.sid}` });
     await judge(sim, { method: "POST", path, fields: { To: "ana@example.com", Channel: "email" } });
   });
 
-  it("Studio: create and list executions", async () => {
+  it("Studio: create, fetch and list executions", async () => {
     const sim = await start();
     const path = `/v2/Flows/${FLOW}/Executions`;
     const fields = { To: TO, From: FROM, Parameters: '{"name":"Ana"}' };
-    await judge(sim, { method: "POST", path, fields });
+    const created = await judge(sim, { method: "POST", path, fields });
     await judge(sim, { method: "POST", path, fields: { ...fields, To: "+12025550101" } });
+    await judge(sim, { method: "GET", path: `${path}/${created.sid}` });
     await judge(sim, { method: "GET", path: `${path}?PageSize=1` });
   });
 });

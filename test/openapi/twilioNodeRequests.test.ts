@@ -128,7 +128,7 @@ describe("what twilio-node sends for each operation is what Twilio's spec declar
     expect(seen.flatMap(requestProblems)).toEqual([]);
   });
 
-  it("Messages and Calls lists and fetches as reconcile and status make them", async () => {
+  it("lists and fetches, as reconcile and status make them", async () => {
     const { api, seen } = await setUp();
     const since = new Date(Date.now() - 60_000);
     const message = await api.client.messages.create({ to: "+12025550100", from: FROM, body: "x" });

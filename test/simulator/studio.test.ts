@@ -25,6 +25,10 @@ describe("Studio v2 Executions", () => {
     expect(sim.executions()).toMatchObject([
       { sid: execution.sid, from: FROM, parameters: { first_name: "Ana", order: 42 } },
     ]);
+    const fetched = await client.studio.v2.flows(FLOW).executions(execution.sid).fetch();
+    expect(fetched).toMatchObject({ sid: execution.sid, status: "active" });
+    const elsewhere = client.studio.v2.flows(`FW${"f".repeat(32)}`).executions(execution.sid);
+    await expect(elsewhere.fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
   });
 
   it.each([

@@ -23,6 +23,15 @@ describe("Verify v2 Verifications create", () => {
     });
     expect(verification.dateCreated).toBeInstanceOf(Date);
     expect(sim.verifications()).toMatchObject([{ sid: verification.sid, locale: "fr" }]);
+    const fetched = await client.verify.v2
+      .services(SERVICE)
+      .verifications(verification.sid)
+      .fetch();
+    expect(fetched).toMatchObject({ sid: verification.sid, status: "pending" });
+    const elsewhere = client.verify.v2
+      .services(`VA${"f".repeat(32)}`)
+      .verifications(verification.sid);
+    await expect(elsewhere.fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
     const email = await post(sim, path, { To: "ana@example.com", Channel: "email" });
     expect(email).toMatchObject({
       status: 201,
