@@ -52,7 +52,17 @@ describe("Studio v2 Executions", () => {
     expect(again).toMatchObject({ status: 409, body: { code: 20409 } });
     expect(sim.finalize()).toBe(1);
     expect(sim.executions()[0]!.status).toBe("ended");
+    const second = await post(sim, path, { To: "+12025550100", From: FROM });
+    expect(second.status).toBe(201);
+    // Over /_sim/, as a test running the simulator in another process would end it.
+    const ended = await fetch(`${sim.url}/_sim/status`, {
+      method: "POST",
+      body: JSON.stringify({ sid: second.body.sid, status: "ended" }),
+    });
+    expect(await ended.json()).toMatchObject({ sid: second.body.sid, status: "ended" });
     expect((await post(sim, path, { To: "+12025550100", From: FROM })).status).toBe(201);
+    const listed = (await get(sim, "/_sim/executions")).body;
+    expect(listed.map((e: { status: string }) => e.status)).toEqual(["ended", "ended", "active"]);
   });
 
   it("lists a flow's executions newest first in the v2 envelope, by date, paged by twilio-node", async () => {

@@ -75,6 +75,8 @@ describe("Verify v2 Verifications create", () => {
     // Once one is approved (the user typed the code), the number may be sent to again.
     sim.setStatus(sim.verifications().at(-1)!.sid, "approved");
     expect((await post(sim, path, { To: "+12025550100", Channel: "sms" })).status).toBe(201);
+    const listed = await (await fetch(`${sim.url}/_sim/verifications`)).json();
+    expect(listed).toHaveLength(7);
     // Verify has no list of verifications.
     expect(await get(sim, path)).toMatchObject({ status: 405, body: { code: 20004 } });
   });
