@@ -122,9 +122,13 @@ export function parseSendOptions(
   }
   const api = parseChoice("--api", raw.api?.toLowerCase(), API_NAMES) ?? DEFAULT_API;
   const operation: Record<string, string> = {};
-  for (const { key } of operationFlags()) {
+  for (const { key, flag, valid } of operationFlags()) {
     const value = raw[key];
-    if (typeof value === "string") operation[key] = value;
+    if (typeof value !== "string") continue;
+    if (valid && !valid.pattern.test(value.trim())) {
+      throw new UsageError(`\`${flag.split(" ")[0]}\` must be ${valid.expected}, got \`${value}\``);
+    }
+    operation[key] = value.trim();
   }
   return {
     ...parseScheduleOptions(raw, env),

@@ -57,8 +57,8 @@ export interface SendableRow {
   /** The operation that sends it (src/operations/registry.ts). */
   api: string;
   to: string;
-  /** The operation's request; a Messages one for `messages` rows. */
-  request: MessageRequest;
+  /** The operation's request, as its builder made it (a MessageRequest for `messages`). */
+  request: object;
   attempts: number;
 }
 
@@ -82,7 +82,7 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
     line: r.line,
     api: r.api,
     to: r.to_number,
-    request: JSON.parse(r.request_json) as MessageRequest,
+    request: JSON.parse(r.request_json) as object,
     attempts: r.attempts,
   };
 }

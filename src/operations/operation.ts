@@ -21,6 +21,8 @@ export interface OperationFlag {
   /** The defaults' key: `flowSid`. */
   key: string;
   description: string;
+  /** What a valid value looks like, checked when the command line is read. */
+  valid?: { pattern: RegExp; expected: string };
 }
 
 export type BuiltRequest<Req extends object = object> =

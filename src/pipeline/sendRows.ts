@@ -115,8 +115,12 @@ function suppressAfterFailure(journal: Journal, row: SendableRow, record: Attemp
 
 function usesDefaultSender(row: SendableRow, defaults: SendRowsArgs["defaultSender"]): boolean {
   if (!defaults) return true;
+  // Every operation names its sender `from` (and Messages a service): a row's own one fails alone.
+  const request = row.request as { from?: string; messagingServiceSid?: string };
+  // No sender at all (a lookup, a verification): what failed is the run's own setting.
+  if (request.from === undefined && request.messagingServiceSid === undefined) return true;
   return (
-    (row.request.from ?? null) === (defaults.from ?? null) &&
-    (row.request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
+    (request.from ?? null) === (defaults.from ?? null) &&
+    (request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
   );
 }

@@ -75,3 +75,31 @@ describe("a list with one row per API", () => {
     expect(reported[1]).toMatchObject({ tb_call_status: "queued" });
   });
 });
+
+describe("the API options", () => {
+  it.each([
+    [["--api", "fax"], "`--api` must be one of messages, calls, lookup, verify, studio, got `fax`"],
+    [
+      ["--flow-sid", "FW123"],
+      "`--flow-sid` must be FW followed by 32 hexadecimal digits, got `FW123`",
+    ],
+    [
+      ["--channel", "pigeon"],
+      "`--channel` must be one of sms, call, email, whatsapp, got `pigeon`",
+    ],
+  ])("%j is a usage error (exit 64)", async (args, message) => {
+    const list = fx.file("list.csv", "to\n+12025550101\n");
+    const result = await runInProcess(["send", list, ...args, "--dry-run"], { env: {} });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("are listed in send --help with each API's summary and rate", async () => {
+    const help = await runInProcess(["send", "--help"], { env: {} });
+    expect(help.code).toBe(0);
+    for (const flag of ["--api <api>", "--flow-sid <sid>", "--suppress-landlines", "--url <url>"]) {
+      expect(help.stdout).toContain(flag);
+    }
+    expect(help.stdout).toContain("Twilio accepts at most 20 Studio REST executions per second");
+  });
+});

@@ -23,6 +23,7 @@ export const calls: Operation<CallsRequest> = {
       flag: "--url <url>",
       key: "url",
       description: "calls: the TwiML URL for rows without a url column",
+      valid: { pattern: /^https?:\/\/[^\s]+$/i, expected: "an http(s) URL" },
     },
     {
       flag: "--twiml <twiml>",
@@ -33,6 +34,7 @@ export const calls: Operation<CallsRequest> = {
       flag: "--application-sid <sid>",
       key: "applicationSid",
       description: "calls: the TwiML App (AP…) for rows without an application_sid column",
+      valid: { pattern: /^AP[0-9a-f]{32}$/i, expected: "AP followed by 32 hexadecimal digits" },
     },
   ],
   columns: [

@@ -25,6 +25,7 @@ export const studio: Operation<StudioRequest> = {
       flag: "--flow-sid <sid>",
       key: "flowSid",
       description: "studio: the flow (FW…) for rows without a flow_sid column",
+      valid: { pattern: /^FW[0-9a-f]{32}$/i, expected: "FW followed by 32 hexadecimal digits" },
     },
   ],
   columns: STUDIO_COLUMNS,

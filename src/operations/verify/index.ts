@@ -21,11 +21,16 @@ export const verify: Operation<VerifyRequest> = {
       flag: "--channel <channel>",
       key: "channel",
       description: "verify: sms, call, email or whatsapp for rows without a channel column",
+      valid: {
+        pattern: /^(sms|call|email|whatsapp)$/i,
+        expected: "one of sms, call, email, whatsapp",
+      },
     },
     {
       flag: "--verify-service-sid <sid>",
       key: "verifyServiceSid",
       description: "verify: the Verify Service (VA…) for rows without a verify_service_sid column",
+      valid: { pattern: /^VA[0-9a-f]{32}$/i, expected: "VA followed by 32 hexadecimal digits" },
     },
   ],
   columns: ["to", "channel", "verify_service_sid", "locale"],
