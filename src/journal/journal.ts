@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
 import type { AttemptRecord } from "../core/attemptRecord.js";
-import type { MessageRequest } from "../core/messageRequest.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
 import { type Db, openDatabase } from "./openDatabase.js";
