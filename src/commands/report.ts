@@ -56,10 +56,17 @@ function summarise(journal: Journal, run: RunRecord): ReportSummary {
     skipped: skippedCounts(journal, run.id),
     suppressed: countSuppressionsByRun(journal, run.id),
     byApi: Object.fromEntries(
-      Object.entries(countsByApi(journal, run.id)).map(([api, counts]) => [
-        api,
-        { counts, errors: errorGroups(journal, run.id, api) },
-      ]),
+      Object.entries(countsByApi(journal, run.id)).map(([api, counts]) => {
+        const how = OPERATIONS[api]?.reconcile;
+        return [
+          api,
+          {
+            counts,
+            errors: errorGroups(journal, run.id, api),
+            ...(how?.kind === "unsupported" && { inDoubtAction: how.reason }),
+          },
+        ];
+      }),
     ),
   });
 }

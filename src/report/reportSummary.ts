@@ -38,17 +38,26 @@ export interface ReportFacts {
   delivery: Record<string, number>;
   skipped: Record<string, number>;
   suppressed: number;
-  byApi?: Record<string, { counts: StateCounts; errors: readonly ErrorGroup[] }>;
+  byApi?: Record<
+    string,
+    {
+      counts: StateCounts;
+      errors: readonly ErrorGroup[];
+      /** What to do with in-doubt rows when reconcile cannot settle this API's. */
+      inDoubtAction?: string;
+    }
+  >;
 }
 
 /** Puts meaning and advice on the journal's counts. Pure: the same facts, the same report. */
 export function buildReportSummary(facts: ReportFacts): ReportSummary {
-  const explain = (groups: readonly ErrorGroup[]): ReportError[] =>
+  const explain = (groups: readonly ErrorGroup[], inDoubtAction?: string): ReportError[] =>
     groups.map((group) => ({
       code: group.code,
       status: group.status,
       count: group.count,
       ...explainError(group, facts.run.id),
+      ...(inDoubtAction !== undefined && group.state === "in_doubt" && { action: inDoubtAction }),
       stage: group.stage,
       state: group.state,
       moreInfo: group.code === null ? null : `https://www.twilio.com/docs/errors/${group.code}`,
@@ -61,9 +70,9 @@ export function buildReportSummary(facts: ReportFacts): ReportSummary {
     skipped: facts.skipped,
     suppressed: facts.suppressed,
     byApi: Object.fromEntries(
-      Object.entries(facts.byApi ?? {}).map(([api, { counts, errors }]) => [
+      Object.entries(facts.byApi ?? {}).map(([api, { counts, errors, inDoubtAction }]) => [
         api,
-        { counts, errors: explain(errors) },
+        { counts, errors: explain(errors, inDoubtAction) },
       ]),
     ),
   };

@@ -36,6 +36,13 @@ describe("verify", () => {
     expect(reconciled.code).toBe(3);
     expect(reconciled.stdout).toContain("Twilio cannot list verifications");
     expect(apiRows(fx.journalPath())[0]?.state).toBe("in_doubt");
+    const report = await runInProcess(["report", "--format", "json"], { env: fx.env(sim) });
+    const { byApi } = JSON.parse(report.stdout) as {
+      byApi: Record<string, { errors: { state: string; action: string }[] }>;
+    };
+    expect(byApi.verify?.errors).toMatchObject([
+      { state: "in_doubt", action: expect.stringContaining("retry --state in_doubt") },
+    ]);
 
     const plain = await runInProcess(
       ["retry", "--state", "failed", "--rate", "1000", "--api-url", sim.url],
