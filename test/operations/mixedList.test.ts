@@ -59,6 +59,10 @@ describe("a list with one row per API", () => {
       expect(summary.byApi[api]?.counts.sent).toBe(1);
     }
 
+    const table = await runInProcess(["report"], { env: fx.env(sim) });
+    expect(table.stdout).toContain("  calls     1 sent\n");
+    expect(table.stdout).toContain("  lookup    1 sent\n");
+
     const listed = await runInProcess(["report", "--rows", "--format", "json"], {
       env: fx.env(sim),
     });
