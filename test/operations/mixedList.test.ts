@@ -77,6 +77,13 @@ describe("a list with one row per API", () => {
     expect(reported[2]).toMatchObject({ tb_valid: true, tb_line_type: "mobile" });
     expect(reported[0]).toMatchObject({ tb_valid: null, tb_line_type: null });
     expect(reported[1]).toMatchObject({ tb_call_status: "queued" });
+
+    // Delivery reports are the messages' alone: status asks about the one message only.
+    const status = await runInProcess(["status", "--json", "--api-url", sim.url], {
+      env: fx.env(sim),
+    });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ checked: 1 });
   });
 });
 
