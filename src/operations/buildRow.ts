@@ -11,6 +11,8 @@ export type BuiltRow = BuiltRequest & {
   api: string;
   /** Whether the row reaches a person by text (opt-outs skip it). */
   texts: boolean;
+  /** Its SMS segments (0 for APIs that send none). */
+  segments: number;
 };
 
 /** A row to its API's request: the `api` column (any case) wins over `--api`. */
@@ -27,8 +29,10 @@ export function buildRow(fields: Fields, defaults: RowDefaults): BuiltRow {
       reason: `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`,
       api,
       texts: false,
+      segments: 0,
     };
   }
   const built = op.build(fields, defaults);
-  return { ...built, api, texts: built.ok ? op.texts(built.request) : false };
+  if (!built.ok) return { ...built, api, texts: false, segments: 0 };
+  return { ...built, api, texts: op.texts(built.request), segments: op.segments ? built.units : 0 };
 }

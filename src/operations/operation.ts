@@ -91,6 +91,8 @@ export interface Operation<Req extends object = object> {
   /** Twilio's own ceiling on this API's rate: the plan warns when `--rate` is above `max`. */
   readonly rate?: { note: string; max?: number };
   readonly flags: readonly OperationFlag[];
+  /** Its units are SMS segments, which the plan and the run count (Messages). */
+  readonly segments?: boolean;
   /** The columns it reads (Studio passes every other column on as Parameters). */
   readonly columns: readonly string[];
   /** Whether a row reaches a person by text, so opt-outs (the suppression list) skip it. */

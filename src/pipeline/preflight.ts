@@ -111,7 +111,7 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
     to: built.to,
     request: built.request,
     dedupeKey: built.dedupeKey,
-    segments: built.units,
+    segments: built.segments,
     state: "pending",
     reason: null,
   };

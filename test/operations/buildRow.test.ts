@@ -26,6 +26,7 @@ describe("a row's API", () => {
       ok: false,
       api: "fax",
       texts: false,
+      segments: 0,
       reason: "api `Fax` is not one of messages, calls, lookup, verify, studio",
     });
   });

@@ -8,6 +8,7 @@ export const messages: Operation<MessagesRequest> = {
   safety: "create",
   summary: "text a message (SMS, MMS, WhatsApp, Content templates)",
   flags: [],
+  segments: true,
   columns: [
     "to",
     "from",
