@@ -182,7 +182,7 @@ function buildProgram(
     program
       .command("reconcile")
       .description(
-        "settle in-doubt rows by finding them in Twilio's message list: found → sent, not found → pending",
+        "settle in-doubt rows by finding them in Twilio's lists (messages, calls, Studio executions): found → sent, not found → pending",
       )
       .option("--run <id|name>", "the run (default: the newest)")
       .option(

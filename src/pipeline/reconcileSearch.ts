@@ -115,6 +115,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
           nowMs,
           graceMs: args.graceMs,
           listComplete: remotes.length < limit,
+          listName: `Twilio's ${args.operation.name} list`,
         },
       );
       if (settlement.state === "sent") {
