@@ -17,6 +17,19 @@ const WHATSAPP = /^whatsapp:/i;
  */
 const TEMPLATE_STAND_IN = "\u0001content template\u0001";
 
+/** No template and no WhatsApp address: nothing for this wrapper to add. */
+function plainMessage(fields: Fields, defaults: OperationDefaults): boolean {
+  const to = fields[(defaults.toColumn ?? "to").trim().toLowerCase()];
+  const from = fields.from;
+  return (
+    fields.content_sid === undefined &&
+    fields.content_variables === undefined &&
+    !(typeof to === "string" && /^\s*whatsapp:/i.test(to)) &&
+    !(typeof from === "string" && /^\s*whatsapp:/i.test(from)) &&
+    !(defaults.from !== undefined && WHATSAPP.test(defaults.from))
+  );
+}
+
 /**
  * A row to a Messages create. The core's buildRequest does the work; this adds what it does not
  * know: `whatsapp:` addresses (the number part normalised, the prefix kept) and Content
@@ -26,6 +39,13 @@ export function buildMessagesRequest(
   fields: Fields,
   defaults: OperationDefaults,
 ): BuiltRequest<MessagesRequest> {
+  if (plainMessage(fields, defaults)) {
+    // The common row, straight to the core's builder: the pre-flight reads millions of them.
+    const built = buildRequest({ fields }, defaults);
+    if (!built.ok) return built;
+    const { request, dedupeKey, segments } = built;
+    return { ok: true, request, to: request.to, dedupeKey, units: segments };
+  }
   const cells = new CellReader(fields);
   const toColumn = (defaults.toColumn ?? "to").trim().toLowerCase();
   const contentSid = cells.text("content_sid");
