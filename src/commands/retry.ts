@@ -128,6 +128,9 @@ function dryRun(journal: Journal, run: RunRecord, options: RetryOptions, env: Co
     else listed.push({ text: renderRetryRow(row) });
   });
   const choice = describeChoice(selection, selection.retry.length);
+  env.stderr.write(
+    inDoubtWarning(selection.retry.filter((r) => r.state === "in_doubt").length, true),
+  );
   if (options.json) {
     env.stdout.write(
       `${JSON.stringify({ dryRun: true, run: runInfo(run), retry: choice, rows: listed })}\n`,
@@ -165,9 +168,9 @@ function resumeCommand(run: RunRecord, options: RetryOptions, env: CommandEnv): 
 }
 
 /** Sending an in-doubt row again is the operator's call, and may reach the person twice. */
-function inDoubtWarning(count: number): string {
+function inDoubtWarning(count: number, dryRun = false): string {
   if (count === 0) return "";
-  return `twilio-bulk: warning: sending ${count} in-doubt ${count === 1 ? "row" : "rows"} again on purpose: Twilio may have sent ${count === 1 ? "it" : "them"} already, so a recipient may get a duplicate. Run \`twilio-bulk reconcile\` first where the API can be searched.\n`;
+  return `twilio-bulk: warning: ${dryRun ? "would send" : "sending"} ${count} in-doubt ${count === 1 ? "row" : "rows"} again on purpose: Twilio may have sent ${count === 1 ? "it" : "them"} already, so a recipient may get a duplicate. Run \`twilio-bulk reconcile\` first where the API can be searched.\n`;
 }
 
 function label(run: RunRecord): string {

@@ -51,6 +51,12 @@ describe("verify", () => {
     expect(plain.code).toBe(0);
     expect(sim.verifications()).toHaveLength(1);
 
+    const dry = await runInProcess(["retry", "--state", "in_doubt", "--dry-run"], {
+      env: fx.env(sim),
+    });
+    expect(dry.stderr).toContain("would send 1 in-doubt row again on purpose");
+    expect(sim.verifications()).toHaveLength(1);
+
     const retried = await runInProcess(
       ["retry", "--state", "in_doubt", "--rate", "1000", "--api-url", sim.url],
       { env: fx.env(sim) },
