@@ -91,9 +91,16 @@ function onBrokenPipe(
 
 export async function run(argv: string[], env: CommandEnv): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram(env, (code) => {
-    exitCode = code;
-  });
+  // The APIs' flags come from their operations, which load the phone-number metadata (~90 ms):
+  // only `send` pays for it.
+  const apis = argv[0] === "send" ? await import("./operations/registry.js") : undefined;
+  const program = buildProgram(
+    env,
+    (code) => {
+      exitCode = code;
+    },
+    apis,
+  );
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
@@ -149,7 +156,11 @@ function profileOption(): Option {
   );
 }
 
-function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
+function buildProgram(
+  env: CommandEnv,
+  setExit: (code: number) => void,
+  apis?: typeof import("./operations/registry.js"),
+): Command {
   const program = new Command("twilio-bulk")
     .description("Send Twilio messages in bulk from CSV or JSON, metered, journaled and resumable.")
     .version(VERSION)
@@ -160,7 +171,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       writeErr: (s) => env.stderr.write(s),
     });
 
-  scheduleOptions(
+  const send = scheduleOptions(
     program
       .command("send")
       .description("pre-flight a list, then send every valid row at the given rate")
@@ -196,7 +207,9 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
         "--json",
         "print the summary as JSON on stdout (a dry run's: the plan and every row left out)",
       ),
-  ).action(
+  );
+  if (apis) apiOptions(send, apis);
+  send.action(
     async (file: string, raw: Record<string, string | boolean | undefined>, cmd: Command) => {
       const [{ send }, { parseSendOptions }] = await Promise.all([
         import("./commands/send.js"),
@@ -216,7 +229,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     program
       .command("reconcile")
       .description(
-        "settle in-doubt rows by finding them in Twilio's message list: found → sent, not found → pending",
+        "settle in-doubt rows by finding them in Twilio's lists (messages, calls, Studio executions): found → sent, not found → pending",
       )
       .option("--run <id|name>", "the run (default: the newest)")
       .option(
@@ -253,7 +266,7 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
         .command("retry")
         .description("send again the rows of a run selected by HTTP status, error code or state")
         .option("--run <id|name>", "the run (default: the newest)"),
-      "failed or pending",
+      "failed, pending, or in_doubt (on purpose: may duplicate)",
     )
       .option("--dry-run", "list the rows that would be retried; send nothing")
       .option("--json", "print the summary as JSON on stdout"),
@@ -435,6 +448,26 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
     });
 
   return program;
+}
+
+/** `--api`, each API's own defaults and the list of APIs, from the operations' registry. */
+function apiOptions(command: Command, apis: typeof import("./operations/registry.js")): void {
+  command
+    .option(
+      "--api <api>",
+      `the API of rows without an api column: ${apis.API_NAMES.join(", ")}`,
+      apis.DEFAULT_API,
+    )
+    .option(
+      "--suppress-landlines",
+      "lookup: suppress numbers a lookup finds to be landlines or invalid",
+    );
+  for (const flag of apis.operationFlags()) command.option(flag.flag, flag.description);
+  const lines = Object.values(apis.OPERATIONS).map(
+    (op) =>
+      `  ${op.name.padEnd(9)} ${op.summary}${op.rate ? `\n            rate: ${op.rate.note}` : ""}`,
+  );
+  command.addHelpText("after", `\nAPIs (--api, or an api column per row):\n${lines.join("\n")}\n`);
 }
 
 /** `--state`, `--status`, `--code`: repeatable, comma-separated; shared by retry and report. */

@@ -246,9 +246,9 @@ describe("fetch and list", () => {
 
   it("answers unknown paths with Twilio's error JSON: 401 for another account, else 404", async () => {
     const sim = await start();
-    expect((await get(sim, "/2010-04-01/Accounts/ACnope/Calls.json")).status).toBe(401);
-    const calls = await get(sim, `/2010-04-01/Accounts/${sim.accountSid}/Calls.json`);
-    expect(calls.status).toBe(404);
+    expect((await get(sim, "/2010-04-01/Accounts/ACnope/Recordings.json")).status).toBe(401);
+    const recordings = await get(sim, `/2010-04-01/Accounts/${sim.accountSid}/Recordings.json`);
+    expect(recordings.status).toBe(404);
     const unknown = await get(sim, "/v1/Services");
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 20404, status: 404, more_info: expect.any(String) });

@@ -14,6 +14,9 @@ export interface DemoOptions {
 
 const DEMO_LIST = fileURLToPath(new URL("../../fixtures/demo.csv", import.meta.url));
 const DEMO_BODY = "Hi {{first_name}}, your table is ready. Reply STOP to opt out.";
+/** Any well-formed sids: the simulator takes them as an existing flow and Verify service. */
+const DEMO_FLOW = `FW${"0".repeat(31)}1`;
+const DEMO_SERVICE = `VA${"0".repeat(31)}1`;
 
 /**
  * `twilio-bulk demo`: the whole pipeline against the built-in simulator, so a new user can
@@ -35,7 +38,7 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
       TWILIO_EDGE: undefined,
     },
   };
-  const invocation = `twilio-bulk send ${DEMO_LIST} --from +15005550006 --body '${DEMO_BODY}' --default-country US --rate ${options.rate ?? "10"} --api-url ${sim.url} --journal ${journal} --yes`;
+  const invocation = `twilio-bulk send ${DEMO_LIST} --from +15005550006 --body '${DEMO_BODY}' --default-country US --flow-sid ${DEMO_FLOW} --verify-service-sid ${DEMO_SERVICE} --suppress-landlines --rate ${options.rate ?? "10"} --api-url ${sim.url} --journal ${journal} --yes`;
   env.stdout.write(
     `A Twilio simulator is listening on ${sim.url} for this demo. It runs, in effect:\n  ${invocation}\n\n`,
   );
@@ -47,6 +50,9 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
           from: "+15005550006",
           body: DEMO_BODY,
           defaultCountry: "US",
+          flowSid: DEMO_FLOW,
+          verifyServiceSid: DEMO_SERVICE,
+          suppressLandlines: true,
           rate: options.rate ?? "10",
           apiUrl: sim.url,
           journal,
@@ -63,10 +69,11 @@ export async function demo(options: DemoOptions, env: CommandEnv): Promise<numbe
       [
         "",
         `send exited ${code}${code === 1 ? " (some rows failed or were invalid, as the demo list intends)" : ""}.`,
-        `The simulator received ${sim.creates().length} requests and created ${sim.messages().length} messages.`,
+        `The simulator received ${sim.creates().length} requests and created messages ${sim.messages().length}, calls ${sim.calls().length}, verifications ${sim.verifications().length}, Studio executions ${sim.executions().length} (lookups create nothing).`,
         "Look at the run in the demo's journal:",
         `  npx twilio-bulk report --journal ${journal}`,
         `  npx twilio-bulk report --rows --state invalid --journal ${journal}`,
+        `  npx twilio-bulk report --format json --journal ${journal}   # counts by API under byApi`,
         "",
       ].join("\n"),
     );

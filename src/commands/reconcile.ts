@@ -1,16 +1,19 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import { ExitCode, interruption } from "../errors.js";
-import type { RunRecord } from "../journal/journal.js";
+import type { Journal, RunRecord } from "../journal/journal.js";
+import { inDoubtByApi } from "../journal/reconcileQueries.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
-import { reconcileRows } from "../pipeline/reconcileRows.js";
-import { readCredentials } from "../twilio/readCredentials.js";
+import { operationOf } from "../operations/registry.js";
+import { type ReconcileResult, reconcileRows } from "../pipeline/reconcileRows.js";
+import { reconcileSearch } from "../pipeline/reconcileSearch.js";
+import { type Credentials, readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { type ReconcileReport, renderReconcile } from "../ui/renderReconcile.js";
 import { renderSummary } from "../ui/renderSummary.js";
 import type { RunSummary } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
-import { openMessenger } from "./openMessenger.js";
+import { openMessenger, openTwilio } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
 import { summariseRun } from "./summariseRun.js";
@@ -55,28 +58,14 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     if (journal.counts(run.id).in_doubt === 0) {
       out(`Nothing in doubt in run ${label(run)}.\n`);
     } else {
-      const messenger = await openMessenger(credentials, options);
-      try {
-        const result = await reconcileRows({
-          journal,
-          runId: run.id,
-          messenger,
-          schedule: options,
-          maxAttempts: options.maxAttempts,
-          graceMs: options.graceMs,
-          clock: env.clock,
-          signal: env.signal,
-        });
-        const { stopped, interrupted, ...found } = result;
-        Object.assign(report, found);
-        if (stopped) {
-          exitCode = stopped.exitCode;
-          stoppedBy = stopped.message;
-        } else if (interrupted) {
-          ({ exitCode, reason: stoppedBy } = interruption(env.signal));
-        }
-      } finally {
-        messenger.close();
+      const result = await reconcileByApi(journal, run.id, credentials, options, env);
+      const { stopped, interrupted, ...found } = result;
+      Object.assign(report, found);
+      if (stopped) {
+        exitCode = stopped.exitCode;
+        stoppedBy = stopped.message;
+      } else if (interrupted) {
+        ({ exitCode, reason: stoppedBy } = interruption(env.signal));
       }
       out(renderReconcile(report, label(run), colors));
     }
@@ -114,6 +103,80 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     lock?.release();
     journal.close();
   }
+}
+
+/**
+ * Each API's in-doubt rows the way its operation can find them: the recipient-grouped message
+ * list, a list call per row, or not at all (the rows stay in doubt, and the reason says why).
+ */
+async function reconcileByApi(
+  journal: Journal,
+  runId: number,
+  credentials: Credentials,
+  options: ReconcileOptions,
+  env: CommandEnv,
+): Promise<ReconcileResult> {
+  const total = emptyResult();
+  const common = {
+    journal,
+    runId,
+    schedule: options,
+    maxAttempts: options.maxAttempts,
+    graceMs: options.graceMs,
+    clock: env.clock,
+    signal: env.signal,
+  };
+  for (const [name, count] of inDoubtByApi(journal, runId)) {
+    if (total.stopped || total.interrupted) break;
+    const operation = operationOf(name);
+    const how = operation.reconcile;
+    if (how.kind === "unsupported") {
+      total.stillInDoubt[how.reason] = (total.stillInDoubt[how.reason] ?? 0) + count;
+      continue;
+    }
+    if (how.kind === "messageList") {
+      const messenger = await openMessenger(credentials, options);
+      try {
+        addResult(total, await reconcileRows({ ...common, messenger, api: name }));
+      } finally {
+        messenger.close();
+      }
+      continue;
+    }
+    const api = await openTwilio(credentials, options);
+    try {
+      addResult(total, await reconcileSearch({ ...common, operation, search: how, api }));
+    } finally {
+      api.close();
+    }
+  }
+  return total;
+}
+
+function emptyResult(): ReconcileResult {
+  return {
+    checked: 0,
+    sent: 0,
+    duplicates: [],
+    pending: 0,
+    stillInDoubt: {},
+    lookups: 0,
+    stopped: null,
+    interrupted: false,
+  };
+}
+
+function addResult(total: ReconcileResult, part: ReconcileResult): void {
+  total.checked += part.checked;
+  total.sent += part.sent;
+  total.duplicates.push(...part.duplicates);
+  total.pending += part.pending;
+  total.lookups += part.lookups;
+  for (const [reason, count] of Object.entries(part.stillInDoubt)) {
+    total.stillInDoubt[reason] = (total.stillInDoubt[reason] ?? 0) + count;
+  }
+  total.stopped ??= part.stopped;
+  total.interrupted ||= part.interrupted;
 }
 
 function label(run: RunRecord): string {

@@ -3,6 +3,7 @@ import { guardFormula } from "../core/formulaGuard.js";
 import { ExitCode, interruption } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import {
+  countsByApi,
   deliveryCounts,
   errorGroups,
   fieldColumns,
@@ -10,9 +11,10 @@ import {
   skippedCounts,
 } from "../journal/reportQueries.js";
 import { countSuppressionsByRun } from "../journal/suppressionList.js";
+import { OPERATIONS } from "../operations/registry.js";
 import { ROW_TABLE_HEADER, renderReportTable, renderRowLine } from "../report/renderReportTable.js";
 import { openReportOutput, type ReportOutput } from "../report/reportOutput.js";
-import { csvColumns, csvRecord, jsonRecord } from "../report/reportRow.js";
+import { type ApiColumns, csvColumns, csvRecord, jsonRecord } from "../report/reportRow.js";
 import { buildReportSummary, type ReportSummary } from "../report/reportSummary.js";
 import { rowMatches } from "../report/rowMatches.js";
 import { colorsFor } from "../ui/colors.js";
@@ -56,6 +58,19 @@ function summarise(journal: Journal, run: RunRecord): ReportSummary {
     delivery: deliveryCounts(journal, run.id),
     skipped: skippedCounts(journal, run.id),
     suppressed: countSuppressionsByRun(journal, run.id),
+    byApi: Object.fromEntries(
+      Object.entries(countsByApi(journal, run.id)).map(([api, counts]) => {
+        const how = OPERATIONS[api]?.reconcile;
+        return [
+          api,
+          {
+            counts,
+            errors: errorGroups(journal, run.id, api),
+            ...(how?.kind === "unsupported" && { inDoubtAction: how.reason }),
+          },
+        ];
+      }),
+    ),
   });
 }
 
@@ -117,23 +132,38 @@ async function writeRows(
       if (rowMatches(row, options.filter)) yield row;
     }
   };
+  const api = apiColumns(journal.apisOf(run.id));
   if (options.format === "csv") {
     const fields = fieldColumns(journal, run.id);
-    await output.write(csv([csvColumns(fields)]));
-    for (const row of matching()) await output.write(csv([csvRecord(row, fields)]));
+    await output.write(csv([csvColumns(fields, api)]));
+    for (const row of matching()) await output.write(csv([csvRecord(row, fields, api)]));
     return;
   }
   if (options.format === "json") {
     // An array, one row per line: valid JSON, and still easy to read a line at a time.
     let first = true;
     for (const row of matching()) {
-      await output.write(`${first ? "[" : ","}\n${JSON.stringify(jsonRecord(row))}`);
+      await output.write(`${first ? "[" : ","}\n${JSON.stringify(jsonRecord(row, api))}`);
       first = false;
     }
     return output.write(first ? "[]\n" : "\n]\n");
   }
   await output.write(ROW_TABLE_HEADER);
   for (const row of matching()) await output.write(renderRowLine(row));
+}
+
+/** The `tb_` columns of the run's APIs, each API's values filled in for its own rows only. */
+function apiColumns(apis: readonly string[]): ApiColumns {
+  const ops = apis.flatMap((api) => (OPERATIONS[api]?.report ? [OPERATIONS[api]] : []));
+  return {
+    columns: [...new Set(ops.flatMap((op) => op.report?.columns ?? []))],
+    values(row) {
+      const values: Record<string, string | number | boolean | null> = {};
+      for (const op of ops) for (const name of op.report?.columns ?? []) values[name] = null;
+      const own = OPERATIONS[row.api ?? "messages"]?.report;
+      return own ? { ...values, ...own.values(row.result ?? null) } : values;
+    },
+  };
 }
 
 /** CSV text whose every cell is safe to open in a spreadsheet. */

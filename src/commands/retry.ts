@@ -54,6 +54,7 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
       );
     }
     const selection = selectRetryRows(journal, run.id, options.filter);
+    env.stderr.write(inDoubtWarning(selection.retry.filter((r) => r.state === "in_doubt").length));
     const moved = requeueRows(journal, run.id, selection);
     const choice = describeChoice(selection, moved.length);
     out(renderRetryChoice(choice, label(run), colors));
@@ -127,6 +128,9 @@ function dryRun(journal: Journal, run: RunRecord, options: RetryOptions, env: Co
     else listed.push({ text: renderRetryRow(row) });
   });
   const choice = describeChoice(selection, selection.retry.length);
+  env.stderr.write(
+    inDoubtWarning(selection.retry.filter((r) => r.state === "in_doubt").length, true),
+  );
   if (options.json) {
     env.stdout.write(
       `${JSON.stringify({ dryRun: true, run: runInfo(run), retry: choice, rows: listed })}\n`,
@@ -161,6 +165,12 @@ function describeCounts(counts: Record<string, number>): string {
 /** Rows left pending (interrupted, or stopped) carry on with `--state pending`. */
 function resumeCommand(run: RunRecord, options: RetryOptions, env: CommandEnv): string {
   return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`;
+}
+
+/** Sending an in-doubt row again is the operator's call, and may reach the person twice. */
+function inDoubtWarning(count: number, dryRun = false): string {
+  if (count === 0) return "";
+  return `twilio-bulk: warning: ${dryRun ? "would send" : "sending"} ${count} in-doubt ${count === 1 ? "row" : "rows"} again on purpose: Twilio may have sent ${count === 1 ? "it" : "them"} already, so a recipient may get a duplicate. Run \`twilio-bulk reconcile\` first where the API can be searched.\n`;
 }
 
 function label(run: RunRecord): string {

@@ -37,7 +37,7 @@ export interface RetryOptions extends ScheduleOptions {
   json: boolean;
 }
 
-export const RETRY_STATES = ["failed", "pending"] as const;
+export const RETRY_STATES = ["failed", "pending", "in_doubt"] as const;
 
 export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv): RetryOptions {
   const filter: RetryFilter = {

@@ -4,6 +4,8 @@ import { CliError, ExitCode, interruption } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
+import { describePlan } from "../operations/describePlan.js";
+import { DEFAULT_API } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
@@ -49,8 +51,12 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         defaultCountry: options.defaultCountry ?? null,
         allowDuplicates: options.allowDuplicates,
         statusCallbackUrl: options.statusCallbackUrl ?? null,
+        ...(options.api !== DEFAULT_API && { api: options.api }),
+        ...(Object.keys(options.operation).length > 0 && { operation: options.operation }),
       },
       defaults: {
+        api: options.api,
+        options: options.operation,
         from: options.from,
         messagingServiceSid: options.messagingServiceSid,
         bodyTemplate: options.body,
@@ -73,6 +79,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         concurrency: options.concurrency,
         maxAttempts: options.maxAttempts,
         apiUrl: options.apiUrl?.origin ?? null,
+        ...(options.suppressLandlines && { suppressLandlines: true }),
       },
     });
     // Held from here to the end: no other send, retry or reconcile works on this run meanwhile.
@@ -101,7 +108,9 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
 
     const { run, plan } = prepared;
     if (plan) {
-      out(`${renderPlan(plan, options.rate)}\n`);
+      out(
+        `${[renderPlan(plan, options.rate), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
+      );
       // A real send lists them too: the last look at what will not be sent, before it starts.
       out(renderRejectedRows(rejected.shown, rejected.count, colors, options.rowsOut));
     } else

@@ -2,6 +2,7 @@ import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
 import { parseDelimiter } from "../input/detectDelimiter.js";
 import type { InputFormat } from "../input/openInput.js";
+import { API_NAMES, DEFAULT_API, operationFlags } from "../operations/registry.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
@@ -30,6 +31,10 @@ export interface RawSendOptions {
   pricePerSegment?: string;
   delimiter?: string;
   rowsOut?: string;
+  api?: string;
+  suppressLandlines?: boolean;
+  /** The operations' flags (`--flow-sid` → flowSid …), see src/operations/registry.ts. */
+  [operationFlag: string]: string | boolean | undefined;
 }
 
 export interface ScheduleOptions {
@@ -67,6 +72,11 @@ export interface SendOptions extends ScheduleOptions {
   delimiter: string | undefined;
   /** `--rows-out`: every invalid and skipped row of the pre-flight, as CSV. */
   rowsOut: string | undefined;
+  /** `--api`: the API of rows without an `api` column. */
+  api: string;
+  /** The operations' flags that were given, by key. */
+  operation: Record<string, string>;
+  suppressLandlines: boolean;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -141,9 +151,22 @@ export function parseSendOptions(
   if (raw.toColumn !== undefined && raw.toColumn.trim() === "") {
     throw new UsageError("`--to-column` must name a column, got an empty string");
   }
+  const api = parseChoice("--api", raw.api?.toLowerCase(), API_NAMES) ?? DEFAULT_API;
+  const operation: Record<string, string> = {};
+  for (const { key, flag, valid } of operationFlags()) {
+    const value = raw[key];
+    if (typeof value !== "string") continue;
+    if (valid && !valid.pattern.test(value.trim())) {
+      throw new UsageError(`\`${flag.split(" ")[0]}\` must be ${valid.expected}, got \`${value}\``);
+    }
+    operation[key] = value.trim();
+  }
   return {
     ...parseScheduleOptions(raw, env),
     input,
+    api,
+    operation,
+    suppressLandlines: raw.suppressLandlines ?? false,
     format,
     toColumn: (raw.toColumn ?? "to").trim().toLowerCase(),
     body: raw.body,

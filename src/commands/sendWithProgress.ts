@@ -2,11 +2,12 @@ import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
 import { interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
+import { operationOf } from "../operations/registry.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";
 import type { CommandEnv } from "./commandEnv.js";
-import { openMessenger } from "./openMessenger.js";
+import { openTwilio } from "./openMessenger.js";
 import type { ScheduleOptions } from "./sendOptions.js";
 
 export interface SendingOutcome {
@@ -32,7 +33,11 @@ export interface SendWithProgressArgs {
 /** The sending step shared by `send` and `retry`: the Twilio client, the progress display, the loop. */
 export async function sendWithProgress(args: SendWithProgressArgs): Promise<SendingOutcome> {
   const { journal, counts, env, options } = args;
-  const messenger = await openMessenger(args.credentials, options);
+  const api = await openTwilio(args.credentials, options);
+  // twilio-node loads its API modules on first use (about 100 ms): load them now, before the
+  // rate limiter starts, or the first requests queue behind them and reach Twilio bunched.
+  for (const name of journal.apisOf(args.runId)) operationOf(name).warm(api);
+  const runOptions = journal.getRun(args.runId)?.options ?? {};
   const progress = createProgressReporter({
     stream: env.stderr,
     clock: env.clock,
@@ -52,8 +57,9 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
     result = await sendRows({
       journal,
       rows: args.rows,
-      messenger,
+      api,
       schedule: options,
+      suppressLandlines: runOptions.suppressLandlines === true,
       retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
       clock: env.clock,
       signal: env.signal,
@@ -62,13 +68,11 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       },
       // A number that opted out earlier in this run: skipped without a request.
       onSkip: () => decided("skipped"),
-      defaultSender: defaultSender(
-        (journal.getRun(args.runId)?.options.sending ?? {}) as Record<string, unknown>,
-      ),
+      defaultSender: defaultSender((runOptions.sending ?? {}) as Record<string, unknown>),
     });
   } finally {
     progress.stop();
-    messenger.close();
+    api.close();
   }
   journal.finishRunIfDone(args.runId);
 

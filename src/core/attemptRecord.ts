@@ -7,4 +7,6 @@ export interface AttemptRecord {
   errorMessage: string | null;
   sid: string | null;
   twilioStatus: string | null;
+  /** What the operation keeps of a success answer (a lookup's line type…), journaled as JSON. */
+  result?: unknown;
 }

@@ -40,11 +40,11 @@ export function decideAttempt(
     };
   }
   switch (c.outcome) {
-    case "sent":
-      return {
-        record: base("sent", c.httpStatus, null, null, c.sid, c.twilioStatus),
-        next: { kind: "done" },
-      };
+    case "sent": {
+      const record = base("sent", c.httpStatus, null, null, c.sid, c.twilioStatus);
+      if (c.result !== undefined) record.result = c.result;
+      return { record, next: { kind: "done" } };
+    }
     case "failed":
       return {
         record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),

@@ -6,7 +6,8 @@ import type { RowState } from "./rowState.js";
  * of its values; an empty set means "not given".
  */
 export interface RetryFilter {
-  states: ReadonlySet<"failed" | "pending">;
+  /** `in_doubt` only when named: the operator's explicit choice to risk a duplicate. */
+  states: ReadonlySet<"failed" | "pending" | "in_doubt">;
   statuses: ReadonlySet<number>;
   codes: ReadonlySet<number>;
 }
@@ -44,7 +45,17 @@ const UNDELIVERED = new Set(["undelivered", "failed"]);
  * delivery error code is named, since each such retry is knowingly a second message.
  */
 export function decideRetry(row: RetryCandidate, filter: RetryFilter): RetryDecision {
-  if (row.state === "in_doubt") return { kind: "leave", why: "in_doubt", code: row.errorCode };
+  if (row.state === "in_doubt") {
+    // Named on purpose (an API reconcile cannot search, such as Verify): sent again, knowingly.
+    const named =
+      filter.states.has("in_doubt") &&
+      (filter.statuses.size === 0 ||
+        (row.httpStatus !== null && filter.statuses.has(row.httpStatus))) &&
+      (filter.codes.size === 0 || (row.errorCode !== null && filter.codes.has(row.errorCode)));
+    if (!named) return { kind: "leave", why: "in_doubt", code: row.errorCode };
+    if (row.suppressed) return { kind: "leave", why: "suppressed", code: row.errorCode };
+    return { kind: "retry", namedCode: null };
+  }
   const last = lastError(row);
   if (!last) return { kind: "leave", why: "no_match", code: null };
   const matches =

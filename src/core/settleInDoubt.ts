@@ -14,6 +14,8 @@ export interface SettleContext {
   graceMs: number;
   /** False when the list was cut off, so a missing message may just be further down. */
   listComplete: boolean;
+  /** What was searched, for the reasons. @default "Twilio's message list" */
+  listName?: string;
 }
 
 /**
@@ -25,18 +27,25 @@ export function settleInDoubt(match: AttemptMatch, context: SettleContext): Sett
   if (match.sid !== null) {
     return { state: "sent", sid: match.sid, duplicates: match.duplicates };
   }
+  const list = context.listName ?? "Twilio's message list";
   if (!context.listComplete) {
     return {
       state: "in_doubt",
-      reason: "Twilio's message list for this number is too long to search to the attempt",
+      reason: `${list} for this number is too long to search to the attempt`,
     };
   }
   const ageMs = context.nowMs - context.lastAttemptAt;
   if (ageMs < context.graceMs) {
     return {
       state: "in_doubt",
-      reason: `not in Twilio's message list yet, and attempted less than --grace (${Math.round(context.graceMs / 1000)} s) ago`,
+      reason: `not in ${list} yet, and attempted less than --grace (${Math.round(context.graceMs / 1000)} s) ago`,
     };
   }
-  return { state: "pending", reason: "reconcile found no such message at Twilio" };
+  return {
+    state: "pending",
+    reason:
+      context.listName === undefined
+        ? "reconcile found no such message at Twilio"
+        : `reconcile found nothing in ${list}`,
+  };
 }

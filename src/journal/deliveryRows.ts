@@ -24,16 +24,21 @@ export async function* rowsAwaitingDelivery(
   journal: Journal,
   runId: number,
   pageSize = 500,
+  /** The APIs with delivery reports (src/operations: Messages); every row's when absent. */
+  apis?: readonly string[],
 ): AsyncGenerator<AwaitingDelivery> {
   const page = cachedStatement(
     journal.db,
     `SELECT idx, to_number, sid FROM rows
-      WHERE run_id = ? AND state = 'sent' AND sid IS NOT NULL AND idx > ?
+      WHERE run_id = ? AND state = 'sent' AND sid IS NOT NULL
+        AND (? IS NULL OR api IN (SELECT value FROM json_each(?)))
         AND (delivery_status IS NULL OR delivery_status NOT IN (${FINAL_LIST}))
+        AND idx > ?
       ORDER BY idx LIMIT ?`,
   );
   type Raw = { idx: number; to_number: string; sid: string };
-  for (const r of pageByIdx<Raw>(page, [runId], pageSize)) {
+  const only = apis ? JSON.stringify(apis) : null;
+  for (const r of pageByIdx<Raw>(page, [runId, only, only], pageSize)) {
     yield { runId, idx: r.idx, to: r.to_number, sid: r.sid };
   }
 }

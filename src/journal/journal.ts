@@ -1,6 +1,5 @@
 import type Database from "better-sqlite3";
 import type { AttemptRecord } from "../core/attemptRecord.js";
-import type { MessageRequest } from "../core/messageRequest.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
 import { type Db, openDatabase } from "./openDatabase.js";
@@ -36,8 +35,11 @@ export interface NewRun {
 export interface NewRow {
   idx: number;
   line: number;
+  /** The Twilio API it is for (src/operations/registry.ts). @default "messages" */
+  api?: string;
   to: string | null;
-  request: MessageRequest | null;
+  /** The operation's request, as built by the pre-flight. */
+  request: object | null;
   fields: Record<string, unknown>;
   dedupeKey: string | null;
   segments: number;
@@ -51,18 +53,22 @@ export interface SendableRow {
   runId: number;
   idx: number;
   line: number;
+  /** The operation that sends it (src/operations/registry.ts). */
+  api: string;
   to: string;
-  request: MessageRequest;
+  /** The operation's request, as its builder made it (a MessageRequest for `messages`). */
+  request: object;
   attempts: number;
 }
 
 /** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
-export const SENDABLE_COLUMNS = "idx, line, to_number, request_json, attempts";
+export const SENDABLE_COLUMNS = "idx, line, api, to_number, request_json, attempts";
 
 /** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
 export interface RawSendableRow {
   idx: number;
   line: number;
+  api: string;
   to_number: string;
   request_json: string;
   attempts: number;
@@ -73,8 +79,9 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
     runId,
     idx: r.idx,
     line: r.line,
+    api: r.api,
     to: r.to_number,
-    request: JSON.parse(r.request_json) as MessageRequest,
+    request: JSON.parse(r.request_json) as object,
     attempts: r.attempts,
   };
 }
@@ -253,8 +260,8 @@ export class Journal {
   insertRows(runId: number, rows: readonly NewRow[]): void {
     const now = this.now();
     const insert = this.stmt(
-      `INSERT INTO rows (run_id, idx, line, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO rows (run_id, idx, line, api, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db
       .transaction(() => {
@@ -263,6 +270,7 @@ export class Journal {
             runId,
             r.idx,
             r.line,
+            r.api ?? "messages",
             r.to,
             r.request ? JSON.stringify(r.request) : null,
             JSON.stringify(r.fields),
@@ -305,6 +313,15 @@ export class Journal {
     return this.stmt("SELECT reason, code FROM suppressions WHERE number = ?").get(number) as
       | { reason: string; code: number | null }
       | undefined;
+  }
+
+  /** The APIs the run's rows are for (each once). */
+  apisOf(runId: number): string[] {
+    return (
+      this.stmt("SELECT DISTINCT api FROM rows WHERE run_id = ? AND request_json IS NOT NULL").all(
+        runId,
+      ) as { api: string }[]
+    ).map((r) => r.api);
   }
 
   counts(runId: number): StateCounts {
@@ -362,7 +379,8 @@ export class Journal {
         if (!attempt) throw new Error(`attempt ${attemptId} is not in flight`);
         this.stmt(
           `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
-             sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status), updated_at = ?
+             sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status),
+             result_json = coalesce(?, result_json), updated_at = ?
            WHERE run_id = ? AND idx = ?`,
         ).run(
           ROW_STATE_AFTER[result.outcome],
@@ -371,6 +389,9 @@ export class Journal {
           result.errorMessage,
           result.sid,
           result.twilioStatus,
+          result.result === undefined || result.result === null
+            ? null
+            : JSON.stringify(result.result),
           now,
           attempt.run_id,
           attempt.row_idx,

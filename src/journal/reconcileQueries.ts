@@ -35,6 +35,8 @@ export function* inDoubtPages(
   journal: Journal,
   runId: number,
   pageSize = 200,
+  /** Only this API's rows; all when absent. */
+  api?: string,
 ): Generator<InDoubtRow[]> {
   const page = journal.db.prepare(
     `SELECT r.idx, r.line, r.to_number, r.request_json, r.dedupe_key, r.updated_at,
@@ -43,10 +45,11 @@ export function* inDoubtPages(
        (SELECT max(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
      FROM rows r INDEXED BY rows_state
-     WHERE r.run_id = ? AND r.state = 'in_doubt' AND r.idx > ?
+     WHERE r.run_id = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?) AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
   );
-  for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId], pageSize)) {
+  const only = api ?? null;
+  for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId, only, only], pageSize)) {
     yield rows.map((r) => {
       const last = r.last_at ?? r.updated_at;
       return {
@@ -147,4 +150,13 @@ export function settlePending(
       return true;
     })
     .immediate();
+}
+
+/** The APIs of the run's in-doubt rows, with how many each. */
+export function inDoubtByApi(journal: Journal, runId: number): Map<string, number> {
+  const rows = cachedStatement(
+    journal.db,
+    "SELECT api, count(*) AS n FROM rows WHERE run_id = ? AND state = 'in_doubt' GROUP BY api ORDER BY api",
+  ).all(runId) as { api: string; n: number }[];
+  return new Map(rows.map((r) => [r.api, r.n]));
 }

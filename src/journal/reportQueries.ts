@@ -1,4 +1,4 @@
-import type { RowState } from "../core/rowState.js";
+import { emptyCounts, type RowState, type StateCounts } from "../core/rowState.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pageByIdx } from "./pageByIdx.js";
@@ -20,7 +20,9 @@ export interface ErrorGroup {
  * Failed and in-doubt rows, pending rows whose last attempt got an error (a stopped or
  * interrupted run), and accepted messages that were not delivered, grouped.
  */
-export function errorGroups(journal: Journal, runId: number): ErrorGroup[] {
+export function errorGroups(journal: Journal, runId: number, api?: string): ErrorGroup[] {
+  // `? IS NULL OR api = ?`: one statement for the run's errors and for one API's.
+  const only = api ?? null;
   return cachedStatement(
     journal.db,
     `SELECT 'send' AS stage, state, error_code AS code, http_status AS status, count(*) AS count,
@@ -28,14 +30,31 @@ export function errorGroups(journal: Journal, runId: number): ErrorGroup[] {
        FROM rows
       WHERE run_id = ? AND (state IN ('failed', 'in_doubt')
             OR (state = 'pending' AND (error_code IS NOT NULL OR http_status IS NOT NULL)))
+        AND (? IS NULL OR api = ?)
       GROUP BY state, error_code, http_status
      UNION ALL
      SELECT 'delivery', delivery_status, delivery_error_code, NULL, count(*), NULL
        FROM rows
       WHERE run_id = ? AND state = 'sent' AND delivery_status IN ('undelivered', 'failed')
+        AND (? IS NULL OR api = ?)
       GROUP BY delivery_status, delivery_error_code
      ORDER BY count DESC, code`,
-  ).all(runId, runId) as ErrorGroup[];
+  ).all(runId, only, only, runId, only, only) as ErrorGroup[];
+}
+
+/** The run's rows by API, then state. */
+export function countsByApi(journal: Journal, runId: number): Record<string, StateCounts> {
+  const rows = cachedStatement(
+    journal.db,
+    "SELECT api, state, count(*) AS n FROM rows WHERE run_id = ? GROUP BY api, state ORDER BY api",
+  ).all(runId) as { api: string; state: RowState; n: number }[];
+  const byApi: Record<string, StateCounts> = {};
+  for (const { api, state, n } of rows) {
+    const counts = byApi[api] ?? emptyCounts();
+    byApi[api] = counts;
+    if (state in counts) counts[state] = n;
+  }
+  return byApi;
 }
 
 /** Sent rows by what Twilio last said of their message; `unchecked` when `status` never asked. */
@@ -64,6 +83,10 @@ export function skippedCounts(journal: Journal, runId: number): Record<string, n
 export interface JournalRow {
   idx: number;
   line: number;
+  /** The Twilio API it was for. @default "messages" */
+  api?: string;
+  /** What the operation kept of its answer (parsed JSON), or null. */
+  result?: unknown;
   to: string | null;
   state: RowState;
   reason: string | null;
@@ -81,6 +104,8 @@ export interface JournalRow {
 interface RawRow {
   idx: number;
   line: number;
+  api: string;
+  result_json: string | null;
   to_number: string | null;
   state: RowState;
   reason: string | null;
@@ -102,7 +127,7 @@ export function* journalRows(
 ): Generator<JournalRow> {
   const page = cachedStatement(
     journal.db,
-    `SELECT idx, line, to_number, state, reason, http_status, error_code, error_message, sid,
+    `SELECT idx, line, api, result_json, to_number, state, reason, http_status, error_code, error_message, sid,
             attempts, delivery_status, delivery_error_code, fields_json
        FROM rows WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`,
   );
@@ -110,6 +135,8 @@ export function* journalRows(
     yield {
       idx: r.idx,
       line: r.line,
+      api: r.api,
+      result: r.result_json === null ? null : JSON.parse(r.result_json),
       to: r.to_number,
       state: r.state,
       reason: r.reason,

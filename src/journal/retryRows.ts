@@ -104,6 +104,11 @@ export function requeueRows(journal: Journal, runId: number, requeue: Requeue): 
     journal.db,
     "SELECT 1 FROM rows WHERE run_id = ? AND idx = ? AND state = 'pending'",
   );
+  const inDoubt = cachedStatement(
+    journal.db,
+    `UPDATE rows SET state = 'pending', updated_at = ?
+      WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
+  );
   const skip = cachedStatement(
     journal.db,
     `UPDATE rows SET state = 'skipped', reason = ?, updated_at = ?
@@ -124,7 +129,9 @@ export function requeueRows(journal: Journal, runId: number, requeue: Requeue): 
             ? failed.run(now, runId, idx).changes > 0
             : state === "sent"
               ? undelivered.run(now, runId, idx).changes > 0
-              : pending.get(runId, idx) !== undefined;
+              : state === "in_doubt"
+                ? inDoubt.run(now, runId, idx).changes > 0
+                : pending.get(runId, idx) !== undefined;
         if (ok) moved.push(idx);
       }
       if (moved.length > 0) reopen.run(now, runId);

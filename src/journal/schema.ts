@@ -88,6 +88,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX rows_sid ON rows (sid) WHERE sid IS NOT NULL;
   `,
+  // One journal for every Twilio API: which one a row is for, and what its answer kept
+  // (a call's status, a lookup's line type) beyond sid and status.
+  `
+  ALTER TABLE rows ADD COLUMN api TEXT NOT NULL DEFAULT 'messages';
+  ALTER TABLE rows ADD COLUMN result_json TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

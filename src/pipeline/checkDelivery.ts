@@ -8,9 +8,17 @@ import {
   rowsAwaitingDelivery,
 } from "../journal/deliveryRows.js";
 import type { Journal } from "../journal/journal.js";
+import { OPERATIONS } from "../operations/registry.js";
 import type { Messenger } from "../twilio/messenger.js";
 import { dispatch } from "./dispatch.js";
 import type { Schedule } from "./sendRows.js";
+
+/** The APIs whose sent rows have a delivery status to fetch (Messages). */
+function deliveryApis(): string[] {
+  return Object.values(OPERATIONS)
+    .filter((op) => op.delivery)
+    .map((op) => op.name);
+}
 
 export interface CheckDeliveryArgs {
   journal: Journal;
@@ -66,7 +74,7 @@ export async function checkDelivery(args: CheckDeliveryArgs): Promise<CheckDeliv
     interrupted: false,
   };
   const summary = await dispatch<Item>({
-    items: withTries(rowsAwaitingDelivery(args.journal, args.runId)),
+    items: withTries(rowsAwaitingDelivery(args.journal, args.runId, 500, deliveryApis())),
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,

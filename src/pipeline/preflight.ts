@@ -1,7 +1,7 @@
-import { type BuiltRow, buildRequest, type RequestDefaults } from "../core/buildRequest.js";
 import { CliError, interruption } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
 import type { Journal, NewRow } from "../journal/journal.js";
+import { type BuiltRow, buildRow, type RowDefaults } from "../operations/buildRow.js";
 
 export interface Plan {
   rows: number;
@@ -11,10 +11,12 @@ export interface Plan {
   duplicates: number;
   suppressed: number;
   segments: number;
+  /** Valid rows by API (`messages`, `calls` …). */
+  byApi: Record<string, number>;
 }
 
 export interface PreflightOptions {
-  defaults: RequestDefaults;
+  defaults: RowDefaults;
   allowDuplicates: boolean;
   batchSize?: number;
   /** Aborted (SIGINT/SIGTERM): stop reading; the caller throws the unsent run away. */
@@ -47,6 +49,7 @@ export async function preflight(
     duplicates: 0,
     suppressed: 0,
     segments: 0,
+    byApi: {},
   };
   const batchSize = options.batchSize ?? 500;
   let batch: NewRow[] = [];
@@ -60,7 +63,7 @@ export async function preflight(
 
   for await (const record of records) {
     if (options.signal?.aborted) throw interrupted(options.signal);
-    const built = buildRequest(record, options.defaults);
+    const built = buildRow(record.fields, options.defaults);
     const row = decideRow(record, built, plan.rows, {
       duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
       suppression: (to) => journal.suppressionOf(to),
@@ -70,6 +73,7 @@ export async function preflight(
     if (row.state === "pending") {
       plan.valid++;
       plan.segments += row.segments;
+      if (row.api !== undefined) plan.byApi[row.api] = (plan.byApi[row.api] ?? 0) + 1;
       if (row.dedupeKey) batchKeys.set(row.dedupeKey, row.line);
     } else if (row.state === "invalid") {
       plan.invalid++;
@@ -97,7 +101,7 @@ interface Lookups {
 }
 
 function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: Lookups): NewRow {
-  const common = { idx, line: record.line, fields: record.fields };
+  const common = { idx, line: record.line, fields: record.fields, api: built.api };
   if (!built.ok) {
     return {
       ...common,
@@ -111,14 +115,15 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
   }
   const row: NewRow = {
     ...common,
-    to: built.request.to,
+    to: built.to,
     request: built.request,
     dedupeKey: built.dedupeKey,
     segments: built.segments,
     state: "pending",
     reason: null,
   };
-  const suppressed = lookups.suppression(built.request.to);
+  // Opt-outs bind what texts a person; a call or a lookup to the number still goes.
+  const suppressed = built.texts ? lookups.suppression(built.to) : undefined;
   if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
   if (!lookups.allowDuplicates) {
     const earlier = lookups.duplicateOf(built.dedupeKey);

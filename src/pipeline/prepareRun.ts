@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { RequestDefaults } from "../core/buildRequest.js";
 import { InputError, UsageError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
 import { type InputFormat, type InputOptions, openInput } from "../input/openInput.js";
 import { claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
+import type { RowDefaults } from "../operations/buildRow.js";
 import { type Plan, type PreflightOptions, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
 
@@ -17,7 +17,7 @@ export interface RunRequest {
   cwd: string;
   format: InputFormat | undefined;
   sending: Omit<SendingOptions, "format">;
-  defaults: RequestDefaults;
+  defaults: RowDefaults;
   name: string | undefined;
   newRun: boolean;
   signal?: AbortSignal;

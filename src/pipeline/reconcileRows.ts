@@ -30,6 +30,8 @@ export interface ReconcileArgs {
   skewMs?: number;
   /** Messages listed per number at most. @default 1000 */
   listLimit?: number;
+  /** Only this API's in-doubt rows (the operations whose reconcile is the message list). */
+  api?: string;
 }
 
 /** A row reconcile found more than once at Twilio: the recipient got the message several times. */
@@ -84,7 +86,7 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
   };
 
   const summary = await dispatch<Group>({
-    items: groupsByRecipient(args.journal, args.runId),
+    items: groupsByRecipient(args.journal, args.runId, args.api),
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
@@ -176,8 +178,12 @@ function settleGroup(
  * In-doubt rows grouped by recipient within each page of the journal, so rows to one number
  * share one list call. Read lazily: the dispatcher pulls one group ahead of its starts.
  */
-async function* groupsByRecipient(journal: Journal, runId: number): AsyncGenerator<Group> {
-  for (const page of inDoubtPages(journal, runId)) {
+async function* groupsByRecipient(
+  journal: Journal,
+  runId: number,
+  api: string | undefined,
+): AsyncGenerator<Group> {
+  for (const page of inDoubtPages(journal, runId, 200, api)) {
     const byTo = new Map<string, InDoubtRow[]>();
     for (const row of page) {
       const rows = byTo.get(row.to);
@@ -206,7 +212,7 @@ function toListed(m: RemoteMessage): ListedMessage {
   };
 }
 
-function lookupFailure(error: unknown): FetchFailure {
+export function lookupFailure(error: unknown): FetchFailure {
   const e = (typeof error === "object" && error !== null ? error : {}) as {
     status?: unknown;
     code?: unknown;

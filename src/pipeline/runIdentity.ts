@@ -10,6 +10,10 @@ export interface SendingOptions {
   defaultCountry: string | null;
   allowDuplicates: boolean;
   statusCallbackUrl: string | null;
+  /** `--api`, when not the default: absent keys keep older runs' identities as they were. */
+  api?: string;
+  /** The operations' flags that were given (`--flow-sid` …), by key. */
+  operation?: Record<string, string>;
 }
 
 export function runIdentity(inputHash: string, sending: SendingOptions): string {
@@ -30,6 +34,8 @@ const LABELS: Record<keyof SendingOptions, string> = {
   defaultCountry: "--default-country",
   allowDuplicates: "--allow-duplicates",
   statusCallbackUrl: "--status-callback-url",
+  api: "--api",
+  operation: "the API options (--url, --flow-sid …)",
 };
 
 /** Human-readable differences between a run's recorded sending options and new ones. */
@@ -38,7 +44,8 @@ export function describeChanges(before: Partial<SendingOptions>, after: SendingO
   for (const key of Object.keys(LABELS) as (keyof SendingOptions)[]) {
     const was = before[key] ?? null;
     const now = after[key] ?? null;
-    if (was !== now) changes.push(`${LABELS[key]} was ${show(was)}, now ${show(now)}`);
+    if (JSON.stringify(was) !== JSON.stringify(now))
+      changes.push(`${LABELS[key]} was ${show(was)}, now ${show(now)}`);
   }
   return changes;
 }

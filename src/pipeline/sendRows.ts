@@ -1,5 +1,4 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
-import { classifyCall } from "../core/classifyCall.js";
 import type { Clock } from "../core/clock.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
@@ -7,7 +6,8 @@ import { GroupCommit } from "../journal/groupCommit.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
-import type { Messenger } from "../twilio/messenger.js";
+import { operationOf } from "../operations/registry.js";
+import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
 
 export interface Schedule {
@@ -19,8 +19,11 @@ export interface Schedule {
 export interface SendRowsArgs {
   journal: Journal;
   rows: AsyncIterable<SendableRow>;
-  messenger: Messenger;
+  /** The loaded twilio client: each row's operation sends through it. */
+  api: TwilioApi;
   schedule: Schedule;
+  /** `--suppress-landlines`: a lookup answering landline or invalid suppresses the number. */
+  suppressLandlines?: boolean;
   retry: Omit<RetryPolicy, "random">;
   clock: Clock;
   signal: AbortSignal;
@@ -61,16 +64,17 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     // Checked before the row takes a token, so a skipped row costs the others no rate.
     skip: (row) => skipIfSuppressed(args, row),
     worker: async (row) => {
+      const op = operationOf(row.api);
       // Checked again: an opt-out answered while this row waited for its token.
       if (skipIfSuppressed(args, row)) return { kind: "done" };
       // Durable before the request leaves: the whole no-double-send guarantee rests on it.
       const { attemptId, n } = await commits.write(() =>
         args.journal.beginAttempt(row.runId, row.idx),
       );
-      const result = await args.messenger.create(row.request);
+      const classification = op.classify(await op.send(args.api, row.request));
       // Attempts made by this command: --max-attempts applies afresh to each send or retry.
       const decision = decideAttempt(
-        classifyCall(result),
+        classification,
         n - row.attempts,
         { ...args.retry, random: random() },
         usesDefaultSender(row, args.defaultSender),
@@ -78,6 +82,10 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);
         suppressAfterFailure(args.journal, row, decision.record);
+        const answer = op.suppressionFor?.(classification, {
+          suppressLandlines: args.suppressLandlines ?? false,
+        });
+        if (answer) addSuppression(args.journal, { number: row.to, ...answer, runId: row.runId });
       });
       args.onAttempt?.(row, decision.record);
       switch (decision.next.kind) {
@@ -95,7 +103,9 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
 }
 
 /** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send. */
+/** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never text. */
 function skipIfSuppressed(args: SendRowsArgs, row: SendableRow): boolean {
+  if (!operationOf(row.api).texts(row.request)) return false;
   const suppressed = args.journal.suppressionOf(row.to);
   if (!suppressed) return false;
   if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
@@ -113,8 +123,12 @@ function suppressAfterFailure(journal: Journal, row: SendableRow, record: Attemp
 
 function usesDefaultSender(row: SendableRow, defaults: SendRowsArgs["defaultSender"]): boolean {
   if (!defaults) return true;
+  // Every operation names its sender `from` (and Messages a service): a row's own one fails alone.
+  const request = row.request as { from?: string; messagingServiceSid?: string };
+  // No sender at all (a lookup, a verification): what failed is the run's own setting.
+  if (request.from === undefined && request.messagingServiceSid === undefined) return true;
   return (
-    (row.request.from ?? null) === (defaults.from ?? null) &&
-    (row.request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
+    (request.from ?? null) === (defaults.from ?? null) &&
+    (request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
   );
 }

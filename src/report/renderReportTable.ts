@@ -31,6 +31,16 @@ export function renderReportTable(summary: ReportSummary, c: Colors): string {
       `  ${name.padEnd(9)} ${n(counts[state]).padStart(9)}${detail ? `   ${detail}` : ""}`,
     );
   }
+  const apis = Object.entries(summary.byApi);
+  if (apis.length > 1 || (apis.length === 1 && apis[0]![0] !== "messages")) {
+    // A list that mixes APIs: each one's states on a line, only those it has.
+    for (const [api, { counts: own }] of apis) {
+      const parts = STATES.filter(([state]) => own[state] > 0).map(
+        ([state, name]) => `${n(own[state])} ${name}`,
+      );
+      lines.push(`  ${api.padEnd(9)} ${parts.join(", ")}`);
+    }
+  }
   if (summary.suppressed > 0) {
     lines.push(`  ${n(summary.suppressed)} numbers were put on the suppression list by this run.`);
   }

@@ -16,20 +16,39 @@ export const RESULT_COLUMNS = [
   "tb_attempts",
   "tb_delivery_status",
   "tb_delivery_error_code",
+  "tb_api",
 ] as const;
+
+/**
+ * The `tb_` columns the run's APIs add (a lookup's line type …) and a row's values for them,
+ * from its operation (src/operations): the report does not know the APIs itself.
+ */
+export interface ApiColumns {
+  columns: readonly string[];
+  values(row: JournalRow): Record<string, string | number | boolean | null>;
+}
+
+const NO_API_COLUMNS: ApiColumns = { columns: [], values: () => ({}) };
 
 /**
  * The columns of a `--rows` CSV: the original ones, then ours. Original columns with our
  * names come from an earlier report fed back to `send`: they are stale, so ours replace them.
  */
-export function csvColumns(fieldColumns: readonly string[]): string[] {
-  const ours = new Set<string>(RESULT_COLUMNS);
-  return [...fieldColumns.filter((name) => !ours.has(name)), ...RESULT_COLUMNS];
+export function csvColumns(
+  fieldColumns: readonly string[],
+  api: ApiColumns = NO_API_COLUMNS,
+): string[] {
+  const ours = new Set<string>([...RESULT_COLUMNS, ...api.columns]);
+  return [...fieldColumns.filter((name) => !ours.has(name)), ...RESULT_COLUMNS, ...api.columns];
 }
 
 /** A row as CSV cells in `csvColumns` order (not yet made spreadsheet-safe). */
-export function csvRecord(row: JournalRow, fieldColumns: readonly string[]): string[] {
-  const ours = new Set<string>(RESULT_COLUMNS);
+export function csvRecord(
+  row: JournalRow,
+  fieldColumns: readonly string[],
+  api: ApiColumns = NO_API_COLUMNS,
+): string[] {
+  const ours = new Set<string>([...RESULT_COLUMNS, ...api.columns]);
   const original = fieldColumns
     .filter((name) => !ours.has(name))
     .map((name) => {
@@ -51,7 +70,18 @@ export function csvRecord(row: JournalRow, fieldColumns: readonly string[]): str
     text(row.attempts),
     text(row.deliveryStatus),
     text(row.deliveryErrorCode),
+    row.api ?? "messages",
+    ...apiCells(row, api),
   ];
+}
+
+function apiCells(row: JournalRow, api: ApiColumns): string[] {
+  if (api.columns.length === 0) return [];
+  const values = api.values(row);
+  return api.columns.map((name) => {
+    const value = values[name];
+    return value === undefined || value === null ? "" : String(value);
+  });
 }
 
 /**
@@ -59,8 +89,11 @@ export function csvRecord(row: JournalRow, fieldColumns: readonly string[]): str
  * (numbers, null, lists), so the file can go back to `send` as it is (`send` reads a JSON array
  * of objects and ignores the `tb_` keys).
  */
-export function jsonRecord(row: JournalRow): Record<string, unknown> {
-  const ours = new Set<string>(RESULT_COLUMNS);
+export function jsonRecord(
+  row: JournalRow,
+  api: ApiColumns = NO_API_COLUMNS,
+): Record<string, unknown> {
+  const ours = new Set<string>([...RESULT_COLUMNS, ...api.columns]);
   const original = Object.entries(row.fields).filter(([name]) => !ours.has(name));
   return {
     ...Object.fromEntries(original),
@@ -75,5 +108,7 @@ export function jsonRecord(row: JournalRow): Record<string, unknown> {
     tb_attempts: row.attempts,
     tb_delivery_status: row.deliveryStatus,
     tb_delivery_error_code: row.deliveryErrorCode,
+    tb_api: row.api ?? "messages",
+    ...api.values(row),
   };
 }

@@ -27,6 +27,8 @@ export interface ReportSummary {
   skipped: Record<string, number>;
   /** Numbers this run's answers put on the suppression list. */
   suppressed: number;
+  /** Counts and errors per Twilio API (`messages`, `calls` …). */
+  byApi: Record<string, { counts: StateCounts; errors: ReportError[] }>;
 }
 
 export interface ReportFacts {
@@ -36,25 +38,43 @@ export interface ReportFacts {
   delivery: Record<string, number>;
   skipped: Record<string, number>;
   suppressed: number;
+  byApi?: Record<
+    string,
+    {
+      counts: StateCounts;
+      errors: readonly ErrorGroup[];
+      /** What to do with in-doubt rows when reconcile cannot settle this API's. */
+      inDoubtAction?: string;
+    }
+  >;
 }
 
 /** Puts meaning and advice on the journal's counts. Pure: the same facts, the same report. */
 export function buildReportSummary(facts: ReportFacts): ReportSummary {
-  return {
-    run: facts.run,
-    counts: facts.counts,
-    errors: facts.errors.map((group) => ({
+  const explain = (groups: readonly ErrorGroup[], inDoubtAction?: string): ReportError[] =>
+    groups.map((group) => ({
       code: group.code,
       status: group.status,
       count: group.count,
       ...explainError(group, facts.run.id),
+      ...(inDoubtAction !== undefined && group.state === "in_doubt" && { action: inDoubtAction }),
       stage: group.stage,
       state: group.state,
       moreInfo: group.code === null ? null : `https://www.twilio.com/docs/errors/${group.code}`,
-    })),
+    }));
+  return {
+    run: facts.run,
+    counts: facts.counts,
+    errors: explain(facts.errors),
     delivery: facts.delivery,
     skipped: facts.skipped,
     suppressed: facts.suppressed,
+    byApi: Object.fromEntries(
+      Object.entries(facts.byApi ?? {}).map(([api, { counts, errors, inDoubtAction }]) => [
+        api,
+        { counts, errors: explain(errors, inDoubtAction) },
+      ]),
+    ),
   };
 }
 

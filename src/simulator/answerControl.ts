@@ -7,11 +7,14 @@ import { notFound, twilioError } from "./twilioError.js";
  * limits, no latency, no faults: they observe and steer the simulator, they are not Twilio.
  *
  * - GET  /_sim/messages  every message created, oldest first (SimMessage, dates in ISO 8601)
- * - GET  /_sim/creates   every create request received (CreateRecord)
+ * - GET  /_sim/calls, /_sim/verifications, /_sim/executions  likewise (SimCall, …)
+ * - GET  /_sim/creates   every metered request received: creates of every API, Lookups
+ *                        (CreateRecord; `api` tells which), so a test can count duplicates
  * - GET  /_sim/options   the options in force (Infinity shows as null)
  * - POST /_sim/finalize  `{}` for the default rule, or `{"status":"failed","error_code":30007}`
  *                        for all; answers `{"finalized": n}`
- * - POST /_sim/status    `{"sid":"SM…","status":"undelivered","error_code":30006}`
+ * - POST /_sim/status    `{"sid":"SM…","status":"undelivered","error_code":30006}`; also a
+ *                        call's (CA…), verification's (VE…) or execution's (FN…) status
  * - POST /_sim/options   a partial SimulatorOptions; null restores a default (e.g. mps: null)
  */
 export function answerControl(
@@ -23,6 +26,9 @@ export function answerControl(
   try {
     const key = `${method} ${name}`;
     if (key === "GET messages") return json(200, state.store.all());
+    if (key === "GET calls") return json(200, state.calls.all());
+    if (key === "GET verifications") return json(200, state.verifications.all());
+    if (key === "GET executions") return json(200, state.executions.all());
     if (key === "GET creates") return json(200, state.creates);
     if (key === "GET options") return json(200, state.options);
     if (method !== "POST") return json(404, notFound(`/_sim/${name}`));
@@ -38,9 +44,9 @@ export function answerControl(
       }
       case "status": {
         const sid = String(body.sid ?? "");
-        if (!state.store.get(sid)) return json(404, notFound(`message ${sid}`));
+        if (!state.has(sid)) return json(404, notFound(`resource ${sid}`));
         state.setStatus(sid, String(body.status ?? ""), readErrorCode(body));
-        return json(200, state.store.get(sid));
+        return json(200, state.find(sid));
       }
       case "options":
         state.setOptions(body);

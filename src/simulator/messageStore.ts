@@ -1,4 +1,5 @@
 import type { FinalizeRule } from "./defaultFinalizeRule.js";
+import { makeSid } from "./makeSid.js";
 import type { Prng } from "./prng.js";
 
 /** A message as the simulator keeps it; `messageJson` renders Twilio's wire format. */
@@ -132,13 +133,6 @@ export class MessageStore {
   }
 
   #newSid(): string {
-    let hex = "";
-    for (let i = 0; i < 4; i++) {
-      hex += Math.floor(this.sidSource() * 2 ** 32)
-        .toString(16)
-        .padStart(8, "0");
-    }
-    // A seeded stream repeats across runs, so a sid collision within a run is the only risk.
-    return this.#bySid.has(`SM${hex}`) ? this.#newSid() : `SM${hex}`;
+    return makeSid("SM", this.sidSource, (sid) => this.#bySid.has(sid));
   }
 }

@@ -11,8 +11,16 @@ export interface SimulatorOptions {
   authToken?: string;
   /** API keys accepted as Basic auth username/password: SK sid -> secret. @default {} */
   apiKeys?: Record<string, string>;
-  /** Creates accepted in any sliding 1 s window; beyond it, 429 code 20429. @default Infinity */
+  /**
+   * Metered requests (creates, Lookups) accepted in any sliding 1 s window, counted per API;
+   * beyond it, 429 code 20429. @default Infinity
+   */
   mps?: number;
+  /**
+   * Studio's own cap on executions created through the REST API in any sliding 1 s window
+   * (Twilio's is 20); beyond it, 429 code 20429. `mps` applies too, if lower. @default 20
+   */
+  studioMps?: number;
   /**
    * API requests in progress at once, counted from arrival to answer (latency wait included, and
    * a request refused with 429 counts until its own answer); beyond it, 429 20429.
@@ -47,6 +55,7 @@ export interface ResolvedSimulatorOptions {
   authToken: string;
   apiKeys: Record<string, string>;
   mps: number;
+  studioMps: number;
   concurrency: number;
   latencyMs: number;
   jitterMs: number;
@@ -66,6 +75,7 @@ const defaults: ResolvedSimulatorOptions = {
   authToken: DEFAULT_AUTH_TOKEN,
   apiKeys: {},
   mps: Number.POSITIVE_INFINITY,
+  studioMps: 20,
   concurrency: Number.POSITIVE_INFINITY,
   latencyMs: 0,
   jitterMs: 0,
@@ -96,6 +106,7 @@ export function resolveSimulatorOptions(
 function validate(o: ResolvedSimulatorOptions): void {
   number("port", o.port, (v) => Number.isInteger(v) && v >= 0 && v <= 65535, "an integer 0..65535");
   number("mps", o.mps, (v) => v > 0, "a number > 0");
+  number("studioMps", o.studioMps, (v) => v > 0, "a number > 0");
   number("concurrency", o.concurrency, (v) => v >= 1, "a number >= 1");
   number("latencyMs", o.latencyMs, (v) => v >= 0 && Number.isFinite(v), "a number >= 0");
   number("jitterMs", o.jitterMs, (v) => v >= 0 && Number.isFinite(v), "a number >= 0");

@@ -8,8 +8,11 @@ import { readBody, writeReply } from "./httpIo.js";
 import type { SimMessage } from "./messageStore.js";
 import { json } from "./reply.js";
 import { matchRoute } from "./routes.js";
+import type { SimCall } from "./simCall.js";
+import type { SimExecution } from "./simExecution.js";
 import type { SimulatorOptions, SimulatorOptionsPatch } from "./simulatorOptions.js";
 import { SimulatorState } from "./simulatorState.js";
+import type { SimVerification } from "./simVerification.js";
 import { internalError } from "./twilioError.js";
 
 export interface RunningSimulator {
@@ -19,10 +22,20 @@ export interface RunningSimulator {
   authToken: string;
   /** Every message created, oldest first (copies). */
   messages(): SimMessage[];
-  /** Every create request received, in order of arrival (copies). */
+  /** Every call created, oldest first (copies). */
+  calls(): SimCall[];
+  /** Every verification created, oldest first (copies). */
+  verifications(): SimVerification[];
+  /** Every Studio execution created, oldest first (copies). */
+  executions(): SimExecution[];
+  /** Every metered request received (creates of every API, Lookups), in order of arrival. */
   creates(): CreateRecord[];
+  /** Sets the status of a message, call, verification or execution, found by its sid. */
   setStatus(sid: string, status: string, errorCode?: number | null): void;
-  /** Moves every non-final message to a final status; see defaultFinalizeRule. */
+  /**
+   * Moves every non-final message to a final status (see defaultFinalizeRule), every call to
+   * completed and every execution to ended.
+   */
   finalize(rule?: FinalizeRule): number;
   /** Changes limits and faults while running; the port cannot change. */
   setOptions(patch: SimulatorOptionsPatch): void;
@@ -30,7 +43,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-/** Starts a Twilio-compatible Messages API on 127.0.0.1. */
+/** Starts a Twilio-compatible Messages, Calls, Lookup, Verify and Studio API on 127.0.0.1. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const state = new SimulatorState(options);
   const waits = new Map<NodeJS.Timeout, () => void>();
@@ -60,7 +73,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     res.once("close", () => inFlight--);
     const concurrent = inFlight;
     const overConcurrency = concurrent > state.options.concurrency;
-    const pending = route.kind === "create" ? state.arriveCreate(at, wallMs) : undefined;
+    const pending =
+      route.kind === "metered" ? state.arriveCreate(route.api, at, wallMs) : undefined;
     let text: string;
     try {
       text = await readBody(req);
@@ -75,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       form: new URLSearchParams(method === "POST" ? text : ""),
       authorization: req.headers.authorization,
       overConcurrency,
+      origin: `http://${req.headers.host ?? "127.0.0.1"}`,
       pending,
     });
     const wait = state.delay();
@@ -116,6 +131,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       return state.options.authToken;
     },
     messages: () => state.store.all().map((m) => ({ ...m, mediaUrls: [...m.mediaUrls] })),
+    calls: () => state.calls.all().map((call) => ({ ...call })),
+    verifications: () => state.verifications.all().map((v) => ({ ...v })),
+    executions: () =>
+      state.executions.all().map((e) => ({ ...e, parameters: structuredClone(e.parameters) })),
     creates: () => state.creates.map((record) => ({ ...record })),
     setStatus: (sid, status, errorCode = null) => state.setStatus(sid, status, errorCode),
     finalize: (rule) => state.finalize(rule),

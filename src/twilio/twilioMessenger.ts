@@ -1,60 +1,28 @@
-import twilio from "twilio";
 import type { CallResult } from "../core/callResult.js";
 import type { MessageRequest } from "../core/messageRequest.js";
-import { CapturingRequestClient, callCapture } from "./capturingRequestClient.js";
 import type { ListQuery, Messenger, RemoteMessage } from "./messenger.js";
-import type { Credentials } from "./readCredentials.js";
+import { openTwilioApi, type TwilioApiConfig } from "./openTwilioApi.js";
 
-export interface MessengerConfig {
-  credentials: Credentials;
-  apiUrl: URL | undefined;
-  timeoutMs: number;
-  concurrency: number;
-  userAgent: string;
-}
+export type MessengerConfig = TwilioApiConfig;
 
 /**
- * The only module that loads `twilio` (about 130 ms of start-up), so commands that never talk
- * to Twilio import it lazily. autoRetry stays off: every attempt must be journaled by us.
+ * Messages fetch and list (status, reconcile) and create, over the one loaded twilio client.
+ * autoRetry stays off: every attempt must be journaled by us.
  */
 export function openTwilioMessenger(config: MessengerConfig): Messenger {
-  const httpClient = new CapturingRequestClient({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
-    maxSockets: Math.max(config.concurrency, 1),
-  });
-  const { credentials } = config;
-  const client = twilio(credentials.username, credentials.password, {
-    accountSid: credentials.accountSid,
-    httpClient,
-    autoRetry: false,
-    timeout: config.timeoutMs,
-    userAgentExtensions: [config.userAgent],
-    ...(credentials.region ? { region: credentials.region } : {}),
-    ...(credentials.edge ? { edge: credentials.edge } : {}),
-  });
-
+  const api = openTwilioApi(config);
   // twilio-node loads its API modules on first use (about 100 ms): load them now, before the
   // rate limiter starts, or the first requests queue behind it and reach Twilio bunched.
-  const messages = client.messages;
+  const messages = api.client.messages;
 
   return {
-    async create(request: MessageRequest): Promise<CallResult> {
-      const capture: { result?: CallResult } = {};
-      let localError: unknown;
-      await callCapture.run(capture, async () => {
-        try {
-          const { sendAt, ...rest } = request;
-          await messages.createWithHttpInfo(
-            sendAt === undefined ? rest : { ...rest, sendAt: new Date(sendAt) },
-          );
-        } catch (error) {
-          localError = error;
-        }
-      });
-      if (capture.result) return capture.result;
-      const message = localError instanceof Error ? localError.message : "request not sent";
-      return { kind: "not_sent", message };
+    create(request: MessageRequest): Promise<CallResult> {
+      const { sendAt, ...rest } = request;
+      return api.capture(() =>
+        messages.createWithHttpInfo(
+          sendAt === undefined ? rest : { ...rest, sendAt: new Date(sendAt) },
+        ),
+      );
     },
 
     async fetch(sid: string): Promise<RemoteMessage> {
@@ -74,7 +42,7 @@ export function openTwilioMessenger(config: MessengerConfig): Messenger {
     },
 
     close(): void {
-      httpClient.destroy();
+      api.close();
     },
   };
 }

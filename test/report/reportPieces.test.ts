@@ -68,6 +68,7 @@ describe("a --rows CSV record", () => {
       "1",
       "",
       "",
+      "messages",
     ]);
   });
 

@@ -66,7 +66,7 @@ describe("retry exits", () => {
     expect(bad.stderr).toMatch(/`--status` must list HTTP statuses such as 429, got `4xx`/);
     const state = await cli(sim, ["retry", "--state", "sent"]);
     expect(state.code).toBe(64);
-    expect(state.stderr).toMatch(/`--state` must be one of failed, pending, got `sent`/);
+    expect(state.stderr).toMatch(/`--state` must be one of failed, pending, in_doubt, got `sent`/);
     expectNoStack(none.stderr + bad.stderr + state.stderr);
   });
 

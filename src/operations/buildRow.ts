@@ -1,0 +1,38 @@
+import type { BuiltRequest, Fields, OperationDefaults } from "./operation.js";
+import { API_NAMES, OPERATIONS } from "./registry.js";
+
+/** The run's defaults, with `--api`: the API of rows without an `api` column. */
+export interface RowDefaults extends OperationDefaults {
+  api: string;
+}
+
+export type BuiltRow = BuiltRequest & {
+  /** The API the row asked for (lower case), known or not: an unknown one makes it invalid. */
+  api: string;
+  /** Whether the row reaches a person by text (opt-outs skip it). */
+  texts: boolean;
+  /** Its SMS segments (0 for APIs that send none). */
+  segments: number;
+};
+
+/** A row to its API's request: the `api` column (any case) wins over `--api`. */
+export function buildRow(fields: Fields, defaults: RowDefaults): BuiltRow {
+  const cell = Object.hasOwn(fields, "api") ? fields.api : undefined;
+  const named =
+    typeof cell === "string" && cell.trim() !== "" ? cell.trim().toLowerCase() : undefined;
+  const api = named ?? defaults.api;
+  const op = OPERATIONS[api];
+  if (!op) {
+    const shown = typeof cell === "string" ? cell.trim() : api;
+    return {
+      ok: false,
+      reason: `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`,
+      api,
+      texts: false,
+      segments: 0,
+    };
+  }
+  const built = op.build(fields, defaults);
+  if (!built.ok) return { ...built, api, texts: false, segments: 0 };
+  return { ...built, api, texts: op.texts(built.request), segments: op.segments ? built.units : 0 };
+}

@@ -1,0 +1,91 @@
+import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
+import type { Operation } from "../operation.js";
+import { buildCallsRequest, type CallsRequest } from "./buildCallsRequest.js";
+
+const ANSWER: AnswerSpec = {
+  safety: "create",
+  noun: "a Call",
+  sid: /^CA[0-9a-f]{32}$/,
+  result: (body) => ({ sid: body.sid, status: body.status }),
+};
+
+/** Calls create: `POST /2010-04-01/Accounts/{AC}/Calls.json`. */
+export const calls: Operation<CallsRequest> = {
+  name: "calls",
+  safety: "create",
+  summary: "place a voice call running a TwiML URL, inline TwiML or a TwiML App",
+  rate: {
+    note: "Twilio places 1 call per second per account unless support raised the limit (CPS); faster creates queue at Twilio",
+    max: 1,
+  },
+  flags: [
+    {
+      flag: "--url <url>",
+      key: "url",
+      description: "calls: the TwiML URL for rows without a url column",
+      valid: { pattern: /^https?:\/\/[^\s]+$/i, expected: "an http(s) URL" },
+    },
+    {
+      flag: "--twiml <twiml>",
+      key: "twiml",
+      description: "calls: inline TwiML for rows without a twiml column",
+    },
+    {
+      flag: "--application-sid <sid>",
+      key: "applicationSid",
+      description: "calls: the TwiML App (AP…) for rows without an application_sid column",
+      valid: { pattern: /^AP[0-9a-f]{32}$/i, expected: "AP followed by 32 hexadecimal digits" },
+    },
+  ],
+  columns: [
+    "to",
+    "from",
+    "url",
+    "twiml",
+    "application_sid",
+    "status_callback",
+    "machine_detection",
+    "timeout",
+    "record",
+    "time_limit",
+  ],
+  texts: () => false,
+  build: buildCallsRequest,
+  warm(api) {
+    void api.client.calls;
+  },
+  send(api, request) {
+    return api.capture(() => api.client.calls.createWithHttpInfo(request));
+  },
+  classify: (result, nowMs) => classifyAnswer(result, ANSWER, nowMs),
+  reconcile: {
+    kind: "search",
+    // Not by StartTime: a call still queued has not started, and would be missed.
+    async find(api, query) {
+      const found = await api.client.calls.list({
+        to: query.request.to,
+        from: query.request.from,
+        limit: 1000,
+        pageSize: 1000,
+      });
+      return found.map((c) => ({
+        sid: c.sid,
+        status: String(c.status),
+        to: c.to,
+        from: c.from,
+        createdAt: c.dateCreated ? c.dateCreated.getTime() : null,
+      }));
+    },
+    match: (request, remote) => remote.to === request.to && remote.from === request.from,
+  },
+  report: {
+    columns: ["tb_call_status"],
+    values: (result) => ({ tb_call_status: field(result, "status") }),
+  },
+};
+
+function field(result: unknown, name: string): string | null {
+  if (typeof result !== "object" || result === null) return null;
+  const value = (result as Record<string, unknown>)[name];
+  return value === undefined || value === null ? null : String(value);
+}
