@@ -119,7 +119,11 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
         "TWILIO_BULK_API_URL",
       ),
     )
-    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"));
+    .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
+    .option(
+      "--break-lock",
+      "take the run over from whatever process holds it (if that one still runs, rows could be sent twice)",
+    );
 }
 
 function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
@@ -374,7 +378,8 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
-    if (key === "json" || key === "dryRun" || key === "newRun") continue;
+    // A broken lock is broken once: the resumed command waits for a live holder again.
+    if (key === "json" || key === "dryRun" || key === "newRun" || key === "breakLock") continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     if (value === true) args.push(flag);
     else args.push(flag, value);

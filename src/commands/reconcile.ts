@@ -1,5 +1,5 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
-import { ExitCode, interruption } from "../errors.js";
+import { type CliError, ExitCode, interruption } from "../errors.js";
 import type { RunRecord } from "../journal/journal.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
 import { reconcileRows } from "../pipeline/reconcileRows.js";
@@ -10,6 +10,7 @@ import { renderSummary } from "../ui/renderSummary.js";
 import type { RunSummary } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { lockOptionsFor } from "./lockOptions.js";
 import { openMessenger } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
@@ -31,7 +32,7 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
-    lock = acquireRunLock(journal, run.id);
+    lock = acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
@@ -65,13 +66,18 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
           maxAttempts: options.maxAttempts,
           graceMs: options.graceMs,
           clock: env.clock,
-          signal: env.signal,
+          // A lost lock stops the lookups like a signal: the run is another process's now.
+          signal: AbortSignal.any([env.signal, lock.lost]),
         });
         const { stopped, interrupted, ...found } = result;
         Object.assign(report, found);
         if (stopped) {
           exitCode = stopped.exitCode;
           stoppedBy = stopped.message;
+        } else if (lock.lost.aborted) {
+          const lost = lock.lost.reason as CliError;
+          exitCode = lost.exitCode;
+          stoppedBy = lost.message;
         } else if (interrupted) {
           ({ exitCode, reason: stoppedBy } = interruption(env.signal));
         }
@@ -108,7 +114,8 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
         );
       }
     }
-    if (stoppedBy !== null && exitCode === 77) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
+    if (stoppedBy !== null && (exitCode === 77 || exitCode === 75))
+      env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
     return exitCode;
   } finally {
     lock?.release();

@@ -1,12 +1,21 @@
 import { parseDuration } from "../core/parseDuration.js";
 import { UsageError } from "../errors.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from "./sendOptions.js";
 
 /** Options as commander hands them over. */
 export interface RawReconcileOptions
   extends Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "journal" | "run"
+    | "rate"
+    | "burst"
+    | "concurrency"
+    | "maxAttempts"
+    | "timeout"
+    | "apiUrl"
+    | "journal"
+    | "run"
+    | "breakLock"
   > {
   grace?: string;
   json?: boolean;
@@ -18,6 +27,7 @@ export interface ReconcileOptions extends ScheduleOptions {
   /** A row not found at Twilio goes back to pending only when attempted longer ago than this. */
   graceMs: number;
   json: boolean;
+  lock: LockFlags;
 }
 
 /** How long a message Twilio created may take to show in its list; unconfirmed, so generous. */
@@ -40,5 +50,6 @@ export function parseReconcileOptions(
     journal: raw.journal,
     graceMs,
     json: raw.json ?? false,
+    lock: parseLockFlags(raw, env),
   };
 }

@@ -1,5 +1,6 @@
 import type { RetryFilter } from "../core/decideRetry.js";
 import { UsageError } from "../errors.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import {
   type ListFlag,
   parseCodeList,
@@ -12,7 +13,15 @@ import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from 
 export interface RawRetryOptions
   extends Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "journal" | "run"
+    | "rate"
+    | "burst"
+    | "concurrency"
+    | "maxAttempts"
+    | "timeout"
+    | "apiUrl"
+    | "journal"
+    | "run"
+    | "breakLock"
   > {
   state?: ListFlag;
   status?: ListFlag;
@@ -27,6 +36,7 @@ export interface RetryOptions extends ScheduleOptions {
   journal: string | undefined;
   dryRun: boolean;
   json: boolean;
+  lock: LockFlags;
 }
 
 export const RETRY_STATES = ["failed", "pending"] as const;
@@ -50,5 +60,6 @@ export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv):
     journal: raw.journal,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    lock: parseLockFlags(raw, env),
   };
 }

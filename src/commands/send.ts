@@ -10,6 +10,7 @@ import { colorsFor } from "../ui/colors.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { lockOptionsFor } from "./lockOptions.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -46,6 +47,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       name: options.run,
       newRun: options.newRun,
       signal: env.signal,
+      lock: lockOptionsFor(options.lock, env),
       options: {
         rate: options.rate,
         burst: options.burst,
@@ -107,6 +109,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       options,
       credentials: credentials!,
       env,
+      lock,
     });
     const final = journal.counts(run.id);
     const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);

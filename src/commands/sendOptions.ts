@@ -1,6 +1,7 @@
 import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
 import type { InputFormat } from "../input/openInput.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
@@ -23,6 +24,7 @@ export interface RawSendOptions {
   newRun?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  breakLock?: boolean;
 }
 
 export interface ScheduleOptions {
@@ -50,6 +52,7 @@ export interface SendOptions extends ScheduleOptions {
   json: boolean;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
+  lock: LockFlags;
 }
 
 export const MAX_DEFAULT_CONCURRENCY = 100;
@@ -126,5 +129,6 @@ export function parseSendOptions(
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
     invocation,
+    lock: parseLockFlags(raw, env),
   };
 }

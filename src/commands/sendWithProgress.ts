@@ -1,7 +1,8 @@
 import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
-import { interruption } from "../errors.js";
+import { type CliError, interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
+import type { RunLock } from "../journal/runLock.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";
@@ -26,6 +27,8 @@ export interface SendWithProgressArgs {
   options: ScheduleOptions;
   credentials: Credentials;
   env: CommandEnv;
+  /** The run's lock: sending stops, exit 75, once it is found taken over. */
+  lock: RunLock;
   label?: string;
 }
 
@@ -48,6 +51,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   progress.start(args.total);
   journal.markRunStarted(args.runId);
   let result: Awaited<ReturnType<typeof sendRows>>;
+  let attempts = 0;
   try {
     result = await sendRows({
       journal,
@@ -56,8 +60,10 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       schedule: options,
       retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
       clock: env.clock,
-      signal: env.signal,
+      // A lost lock stops the starts like a signal; the journal refuses any that slip past.
+      signal: AbortSignal.any([env.signal, args.lock.lost]),
       onAttempt: (_row, record) => {
+        attempts++;
         if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);
       },
       // A number that opted out earlier in this run: skipped without a request.
@@ -66,6 +72,10 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
         (journal.getRun(args.runId)?.options.sending ?? {}) as Record<string, unknown>,
       ),
     });
+  } catch (error) {
+    // A start refused by the fence before a heartbeat saw the takeover: the same stop.
+    if (args.lock.check()) throw error;
+    result = { stopped: null, interrupted: true, attempts };
   } finally {
     progress.stop();
     messenger.close();
@@ -73,7 +83,10 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   journal.finishRunIfDone(args.runId);
 
   let stop: SendingOutcome["stop"] = null;
-  if (result.stopped) {
+  if (args.lock.lost.aborted) {
+    const lost = args.lock.lost.reason as CliError;
+    stop = { exitCode: lost.exitCode, reason: lost.message, fatal: true };
+  } else if (result.stopped) {
     stop = {
       exitCode: result.stopped.exitCode,
       reason: result.stopped.message,
