@@ -67,7 +67,7 @@ export function describeTakeOver({ runId, holder, why }: TakeOver): string {
     case "lapsed":
       return `twilio-bulk: took over the lock of run ${runId} from ${who}: its lease lapsed at ${iso(lapsesAt(holder) ?? 0)} without a heartbeat.\n`;
     case "broken":
-      return `twilio-bulk: warning: --break-lock took the lock of run ${runId} from ${who}. If that process is still alive, rows could be sent twice: it starts no new request once it sees the lock gone, but the requests it has in flight are recorded in doubt here and \`reconcile\` may find them not yet listed.\n`;
+      return `twilio-bulk: warning: --break-lock took the lock of run ${runId} from ${who}. If that process is still alive, rows could be sent twice (it starts no new request once it sees the lock gone; the ones it has in flight are in doubt here).\n`;
   }
 }
 
