@@ -80,7 +80,8 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
     progress.stop();
     messenger.close();
   }
-  journal.finishRunIfDone(args.runId);
+  // A run taken over is the new holder's to finish.
+  if (!args.lock.lost.aborted) journal.finishRunIfDone(args.runId);
 
   let stop: SendingOutcome["stop"] = null;
   if (args.lock.lost.aborted) {

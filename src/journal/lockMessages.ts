@@ -43,7 +43,7 @@ export function lockedError(runId: number, holder: LockHolder, myHost: string): 
     "to take it over now, run this command again with --break-lock (if that process is in fact still running, rows could be sent twice).";
   let hint: string;
   if (holder.host === myHost) {
-    hint = `Wait for it to finish, or stop it (kill ${holder.pid}) and run this command again; a lock left by a process that died is taken over by itself.`;
+    hint = `Wait for it to finish, or stop it (kill ${holder.pid}) and run this command again; a lock left by a process that died is taken over by itself. (--break-lock takes it over at once, but while that process runs, rows could be sent twice.)`;
   } else if (lapses !== null) {
     hint = `Wait for it to finish. If that process is gone (its machine or container was killed), this command takes the run over by itself once the lease has lapsed, at ${iso(lapses)}; ${breakIt}`;
   } else {
