@@ -4,6 +4,7 @@
 //
 //   npm run bench                        (builds dist/ first)
 //   BENCH_SCALE=0.5 node bench/run.js    (shorter runs)
+//   BENCH_ONLY=retry node bench/run.js   (only retry's memory, below)
 //   BENCH_CLIENT=fetch node bench/run.js (plain fetch instead of node:http)
 //
 // Two measured choices keep the client from being what is measured:
@@ -18,11 +19,13 @@
 // A driver sends creates at `rate` with burst 1 until `durationMs` has passed, then stops
 // starting new ones and waits for those in flight. Add a driver by appending to DRIVERS.
 
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import Bottleneck from "bottleneck";
 import { systemClock } from "../dist/core/clock.js";
@@ -335,6 +338,7 @@ function formatNumber(value) {
 // ── Main ─────────────────────────────────────────────────────────────────────────────────────
 
 async function main() {
+  if (process.env.BENCH_ONLY === "retry") return retryMemory();
   const began = performance.now();
   const drivers = [];
   for (const driver of DRIVERS) {
@@ -386,9 +390,128 @@ async function main() {
     }
   }
   printVerdict(rows);
+  await retryMemory();
   console.log(
     `\nTotal ${((performance.now() - began) / 1000).toFixed(1)} s; load average ${loadavg()[0].toFixed(2)} at the end.`,
   );
+}
+
+// ── Retry's memory ─────────────────────────────────────────────────────────────────────────────
+// Peak RSS of `retry` on a run of many failed rows against one of few, each in its own process:
+// the ratio says whether memory grows with the run (it held every selected row before). Both
+// halves of retry that walk the run are measured: the dry run's streamed listing, and the real
+// run's decide-and-mark plus the paged read that feeds the sender (no requests are sent).
+
+// Both sizes large: below ~100k rows the peak is V8 growing its young generation (garbage, not
+// rows kept), which would hide what matters here, growth with the run. Measured once against the
+// earlier code, which held the selection: 172 MB at 150k rows, 238 MB at 450k (here ~140, ~147).
+const RETRY_ROWS = [150_000, 450_000];
+
+async function retryMemory() {
+  const dir = await mkdtemp(join(tmpdir(), "twilio-bulk-bench-"));
+  try {
+    const bin = fileURLToPath(new URL("../bin/twilio-bulk.js", import.meta.url));
+    // Prints the process's peak RSS (kB on Linux) as it exits.
+    const peak = join(dir, "peak.cjs");
+    await writeFile(
+      peak,
+      'process.on("exit", () => process.stderr.write("maxRSS " + process.resourceUsage().maxRSS + "\\n"));',
+    );
+    const mark = join(dir, "mark.mjs");
+    const dist = (path) => new URL(`../dist/${path}`, import.meta.url).href;
+    await writeFile(
+      mark,
+      `import { Journal } from ${JSON.stringify(dist("journal/journal.js"))};
+       import { requeueRows } from ${JSON.stringify(dist("journal/retryRows.js"))};
+       import { emptyTally, selectRetryRows } from ${JSON.stringify(dist("pipeline/selectRetryRows.js"))};
+       const journal = new Journal(process.argv[2]);
+       const filter = { states: new Set(), statuses: new Set([429]), codes: new Set() };
+       const { selection } = requeueRows(journal, 1, selectRetryRows(journal, 1, filter, emptyTally()));
+       let n = 0;
+       for await (const _ of selection.pendingRows()) n++;
+       journal.close();
+       if (n !== Number(process.argv[3])) throw new Error("paged " + n + " rows");`,
+    );
+    const measure = (args) => {
+      const child = spawnSync(process.execPath, ["--require", peak, ...args], {
+        stdio: ["ignore", "ignore", "pipe"],
+        encoding: "utf8",
+      });
+      if (child.status !== 0) throw new Error(`${args.join(" ")}: ${child.stderr}`);
+      return Number(/maxRSS (\d+)/.exec(child.stderr)?.[1]) / 1024;
+    };
+    const results = [];
+    for (const rows of RETRY_ROWS) {
+      const journalPath = join(dir, `retry-${rows}.db`);
+      await seedFailedRun(journalPath, rows);
+      const listing = measure([
+        bin,
+        "retry",
+        "--status",
+        "429",
+        "--dry-run",
+        "--json",
+        "--journal",
+        journalPath,
+      ]);
+      const marking = measure([mark, journalPath, String(rows)]);
+      results.push({ rows, listing, marking });
+    }
+    console.log("\nRetry memory (peak RSS, MB), rows failed with 429:");
+    for (const r of results) {
+      console.log(
+        `  ${pad(r.rows, 8)} rows: dry run --json ${r.listing.toFixed(1)}, mark + page ${r.marking.toFixed(1)}`,
+      );
+    }
+    const [small, large] = results;
+    console.log(
+      `  ratio ${large.rows / small.rows}× rows: dry run ${formatNumber(large.listing / small.listing)}, ` +
+        `mark + page ${formatNumber(large.marking / small.marking)} (flat memory: close to 1; ` +
+        "memory held per row would make it approach the row ratio)",
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function seedFailedRun(path, count) {
+  const { Journal } = await import("../dist/journal/journal.js");
+  const journal = new Journal(path);
+  try {
+    const run = journal.createRun({
+      name: null,
+      inputPath: "bench.csv",
+      inputFormat: "csv",
+      options: {},
+      identity: `bench-${count}`,
+    });
+    for (let start = 0; start < count; start += 10_000) {
+      const rows = [];
+      for (let idx = start; idx < Math.min(count, start + 10_000); idx++) {
+        const to = toNumber(idx);
+        rows.push({
+          idx,
+          line: idx + 2,
+          to,
+          request: { to, from: "+15005550006", body: `hello ${idx}` },
+          fields: { to, body: `hello ${idx}` },
+          dedupeKey: null,
+          segments: 1,
+          state: "pending",
+          reason: null,
+        });
+      }
+      journal.insertRows(run.id, rows);
+    }
+    journal.db
+      .prepare(
+        "UPDATE rows SET state = 'failed', http_status = 429, error_code = 20429, error_message = 'Too Many Requests' WHERE run_id = ?",
+      )
+      .run(run.id);
+    journal.markRunReady(run.id, { hash: "0".repeat(64), bytes: 0, identity: `bench-${count}` });
+  } finally {
+    journal.close();
+  }
 }
 
 const COLUMNS = [

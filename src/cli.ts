@@ -145,7 +145,11 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
       ),
     )
     .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"))
-    .addOption(profileOption());
+    .addOption(profileOption())
+    .option(
+      "--break-lock",
+      "take the run over from whatever process holds it (if that one still runs, rows could be sent twice)",
+    );
 }
 
 /** For every command that talks to Twilio. */
@@ -490,12 +494,14 @@ function restArgs(
     if (value === undefined || value === false) continue;
     // Defaults and environment values apply again by themselves; repeat only what was typed.
     if (cmd.getOptionValueSource(key) !== "cli") continue;
+    // A broken lock is broken once: the resumed command waits for a live holder again.
     if (
       key === "json" ||
       key === "dryRun" ||
       key === "newRun" ||
       key === "yes" ||
-      key === "rowsOut"
+      key === "rowsOut" ||
+      key === "breakLock"
     )
       continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -1,5 +1,5 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
-import { ExitCode, interruption } from "../errors.js";
+import { type CliError, ExitCode, interruption } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import { inDoubtByApi } from "../journal/reconcileQueries.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
@@ -13,6 +13,7 @@ import { renderSummary } from "../ui/renderSummary.js";
 import type { RunSummary } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { lockOptionsFor } from "./lockOptions.js";
 import { openMessenger, openTwilio } from "./openMessenger.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { ReconcileOptions } from "./reconcileOptions.js";
@@ -34,7 +35,7 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
-    lock = acquireRunLock(journal, run.id);
+    lock = acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
@@ -58,12 +59,18 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     if (journal.counts(run.id).in_doubt === 0) {
       out(`Nothing in doubt in run ${label(run)}.\n`);
     } else {
-      const result = await reconcileByApi(journal, run.id, credentials, options, env);
+      // A lost lock stops the lookups like a signal: the run is another process's now.
+      const signal = AbortSignal.any([env.signal, lock.lost]);
+      const result = await reconcileByApi(journal, run.id, credentials, options, env, signal);
       const { stopped, interrupted, ...found } = result;
       Object.assign(report, found);
       if (stopped) {
         exitCode = stopped.exitCode;
         stoppedBy = stopped.message;
+      } else if (lock.lost.aborted) {
+        const lost = lock.lost.reason as CliError;
+        exitCode = lost.exitCode;
+        stoppedBy = lost.message;
       } else if (interrupted) {
         ({ exitCode, reason: stoppedBy } = interruption(env.signal));
       }
@@ -97,7 +104,8 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
         );
       }
     }
-    if (stoppedBy !== null && exitCode === 77) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
+    if (stoppedBy !== null && (exitCode === 77 || exitCode === 75))
+      env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
     return exitCode;
   } finally {
     lock?.release();
@@ -115,6 +123,7 @@ async function reconcileByApi(
   credentials: Credentials,
   options: ReconcileOptions,
   env: CommandEnv,
+  signal: AbortSignal,
 ): Promise<ReconcileResult> {
   const total = emptyResult();
   const common = {
@@ -124,7 +133,7 @@ async function reconcileByApi(
     maxAttempts: options.maxAttempts,
     graceMs: options.graceMs,
     clock: env.clock,
-    signal: env.signal,
+    signal,
   };
   for (const [name, count] of inDoubtByApi(journal, runId)) {
     if (total.stopped || total.interrupted) break;

@@ -1,5 +1,6 @@
 import { parseDuration } from "../core/parseDuration.js";
 import { UsageError } from "../errors.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from "./sendOptions.js";
 
 /** Options as commander hands them over. */
@@ -15,6 +16,7 @@ export interface RawReconcileOptions
     | "profile"
     | "journal"
     | "run"
+    | "breakLock"
   > {
   grace?: string;
   json?: boolean;
@@ -26,6 +28,7 @@ export interface ReconcileOptions extends ScheduleOptions {
   /** A row not found at Twilio goes back to pending only when attempted longer ago than this. */
   graceMs: number;
   json: boolean;
+  lock: LockFlags;
 }
 
 /** How long a message Twilio created may take to show in its list; unconfirmed, so generous. */
@@ -48,5 +51,6 @@ export function parseReconcileOptions(
     journal: raw.journal,
     graceMs,
     json: raw.json ?? false,
+    lock: parseLockFlags(raw, env),
   };
 }

@@ -1,9 +1,15 @@
+import { once } from "node:events";
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import { CliError, ExitCode } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
-import { countStatesOf, pendingRowsByIdx, requeueRows } from "../journal/retryRows.js";
+import { type RetrySelection, requeueRows } from "../journal/retryRows.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
-import { describeChoice, type RetryChoice, selectRetryRows } from "../pipeline/selectRetryRows.js";
+import {
+  describeChoice,
+  emptyTally,
+  type RetryChoice,
+  selectRetryRows,
+} from "../pipeline/selectRetryRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/renderRetry.js";
@@ -11,6 +17,7 @@ import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { lockOptionsFor } from "./lockOptions.js";
 import { openRunJournal } from "./openRunJournal.js";
 import type { RetryOptions } from "./retryOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
@@ -28,7 +35,7 @@ export interface RetrySummary extends RunSummary {
  * in doubt), so rows left alone on purpose do not fail it forever.
  */
 export async function retry(options: RetryOptions, env: CommandEnv): Promise<number> {
-  const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
+  const credentials = options.dryRun ? undefined : readCredentials(env.env);
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
@@ -39,9 +46,9 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
         "Run the `send` command that started it again.",
       );
     }
-    if (options.dryRun) return dryRun(journal, run, options, env);
+    if (options.dryRun) return await dryRun(journal, run, options, env);
 
-    lock = acquireRunLock(journal, run.id);
+    lock = acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
@@ -53,21 +60,34 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again.\n`,
       );
     }
-    const selection = selectRetryRows(journal, run.id, options.filter);
-    env.stderr.write(inDoubtWarning(selection.retry.filter((r) => r.state === "in_doubt").length));
-    const moved = requeueRows(journal, run.id, selection);
-    const choice = describeChoice(selection, moved.length);
+    const tally = emptyTally();
+    const { selection, moved } = requeueRows(
+      journal,
+      run.id,
+      selectRetryRows(journal, run.id, options.filter, tally),
+    );
+    const choice = describeChoice({ ...tally, selected: moved });
+    env.stderr.write(inDoubtWarning(tally.namedInDoubt));
     out(renderRetryChoice(choice, label(run), colors));
     env.stderr.write(renderNamedWarnings(choice));
 
-    if (moved.length === 0) {
+    if (moved === 0) {
       journal.finishRunIfDone(run.id);
       out("Nothing to retry.\n");
       const summary = summarise(journal, run, choice, { attempts: 0, durationMs: 0, exitCode: 0 });
       if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
       return ExitCode.ok;
     }
-    return await resend(journal, run, moved, choice, options, env, credentials!);
+    return await resend(
+      journal,
+      run,
+      lock,
+      { selection, moved },
+      choice,
+      options,
+      env,
+      credentials!,
+    );
   } finally {
     lock?.release();
     journal.close();
@@ -77,7 +97,8 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
 async function resend(
   journal: Journal,
   run: RunRecord,
-  moved: number[],
+  lock: RunLock,
+  { selection, moved }: { selection: RetrySelection; moved: number },
   choice: RetryChoice,
   options: RetryOptions,
   env: CommandEnv,
@@ -86,15 +107,16 @@ async function resend(
   const sending = await sendWithProgress({
     journal,
     runId: run.id,
-    rows: pendingRowsByIdx(journal, run.id, moved),
+    rows: selection.pendingRows(),
     counts: journal.counts(run.id),
-    total: moved.length,
+    total: moved,
     options,
     credentials,
     env,
     label: "retrying",
+    lock,
   });
-  const retried = countStatesOf(journal, run.id, moved);
+  const retried = selection.counts();
   const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried);
   const stoppedBy = sending.stop?.reason ?? null;
   const summary = summarise(
@@ -113,36 +135,54 @@ async function resend(
   else {
     env.stdout.write(renderSummary(summary, colorsFor(env.stdout, env.env)));
     env.stdout.write(
-      `Retried ${moved.length} ${moved.length === 1 ? "row" : "rows"}: ${describeCounts(retried)}.\n`,
+      `Retried ${moved} ${moved === 1 ? "row" : "rows"}: ${describeCounts(retried)}.\n`,
     );
   }
   if (sending.stop?.fatal) env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
   return exitCode;
 }
 
-/** Lists what would be retried; reads only, so it takes no lock and changes nothing. */
-function dryRun(journal: Journal, run: RunRecord, options: RetryOptions, env: CommandEnv): number {
-  const listed: Record<string, unknown>[] = [];
-  const selection = selectRetryRows(journal, run.id, options.filter, (row) => {
-    if (options.json) listed.push({ ...row });
-    else listed.push({ text: renderRetryRow(row) });
-  });
-  const choice = describeChoice(selection, selection.retry.length);
-  env.stderr.write(
-    inDoubtWarning(selection.retry.filter((r) => r.state === "in_doubt").length, true),
-  );
-  if (options.json) {
-    env.stdout.write(
-      `${JSON.stringify({ dryRun: true, run: runInfo(run), retry: choice, rows: listed })}\n`,
-    );
-    return ExitCode.ok;
+/**
+ * Lists what would be retried; reads only, so it takes no lock and changes nothing. Two passes,
+ * neither holding the rows: one counts (the header comes first), one streams the list, waiting
+ * for the output to drain. The journal may change between them when another process works on
+ * the run; the list is then what the second pass found.
+ */
+async function dryRun(
+  journal: Journal,
+  run: RunRecord,
+  options: RetryOptions,
+  env: CommandEnv,
+): Promise<number> {
+  const tally = emptyTally();
+  for (const _ of selectRetryRows(journal, run.id, options.filter, tally)) {
+    // Counting only.
   }
-  env.stdout.write(renderRetryChoice(choice, label(run), colorsFor(env.stdout, env.env)));
-  env.stderr.write(renderNamedWarnings(choice));
-  for (const row of listed) env.stdout.write(String(row.text));
-  env.stdout.write(
-    choice.selected === 0 ? "Nothing to retry.\n" : "Dry run: nothing was sent or changed.\n",
-  );
+  const choice = describeChoice(tally);
+  env.stderr.write(inDoubtWarning(tally.namedInDoubt, true));
+  const write = async (text: string) => {
+    if (!env.stdout.write(text) && !env.stdout.writableEnded) await once(env.stdout, "drain");
+  };
+  if (options.json) {
+    const head = { dryRun: true, run: runInfo(run), retry: choice };
+    await write(`${JSON.stringify(head).slice(0, -1)},"rows":[`);
+  } else {
+    env.stdout.write(renderRetryChoice(choice, label(run), colorsFor(env.stdout, env.env)));
+    env.stderr.write(renderNamedWarnings(choice));
+  }
+  let listed = 0;
+  for (const action of selectRetryRows(journal, run.id, options.filter, emptyTally())) {
+    if (action.kind !== "retry") continue;
+    if (options.json) await write(`${listed > 0 ? "," : ""}${JSON.stringify(action.row)}`);
+    else await write(renderRetryRow(action.row));
+    listed++;
+  }
+  if (options.json) await write("]}\n");
+  else {
+    await write(
+      choice.selected === 0 ? "Nothing to retry.\n" : "Dry run: nothing was sent or changed.\n",
+    );
+  }
   return ExitCode.ok;
 }
 

@@ -1,5 +1,6 @@
 import type { RetryFilter } from "../core/decideRetry.js";
 import { UsageError } from "../errors.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import {
   type ListFlag,
   parseCodeList,
@@ -21,6 +22,7 @@ export interface RawRetryOptions
     | "profile"
     | "journal"
     | "run"
+    | "breakLock"
   > {
   state?: ListFlag;
   status?: ListFlag;
@@ -35,6 +37,7 @@ export interface RetryOptions extends ScheduleOptions {
   journal: string | undefined;
   dryRun: boolean;
   json: boolean;
+  lock: LockFlags;
 }
 
 export const RETRY_STATES = ["failed", "pending", "in_doubt"] as const;
@@ -58,5 +61,6 @@ export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv):
     journal: raw.journal,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    lock: parseLockFlags(raw, env),
   };
 }

@@ -16,6 +16,7 @@ import { askYesNo, canAsk } from "./askYesNo.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { estimateRunCost } from "./estimateRunCost.js";
 import { journalFlag } from "./journalFlag.js";
+import { lockOptionsFor } from "./lockOptions.js";
 import { RejectedRows } from "./rejectedRows.js";
 import { sayDelimiter } from "./sayDelimiter.js";
 import type { SendOptions } from "./sendOptions.js";
@@ -73,6 +74,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         onDelimiter: (delimiter) => sayDelimiter(options.input, delimiter, env),
       },
       onRejected: (row) => listing.add(row),
+      lock: lockOptionsFor(options.lock, env),
       options: {
         rate: options.rate,
         burst: options.burst,
@@ -171,6 +173,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       options,
       credentials: credentials!,
       env,
+      lock,
     });
     const final = journal.counts(run.id);
     const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);

@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import { parseDelimiter } from "../input/detectDelimiter.js";
 import type { InputFormat } from "../input/openInput.js";
 import { API_NAMES, DEFAULT_API, operationFlags } from "../operations/registry.js";
+import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
@@ -35,6 +36,7 @@ export interface RawSendOptions {
   suppressLandlines?: boolean;
   /** The operations' flags (`--flow-sid` → flowSid …), see src/operations/registry.ts. */
   [operationFlag: string]: string | boolean | undefined;
+  breakLock?: boolean;
 }
 
 export interface ScheduleOptions {
@@ -79,6 +81,7 @@ export interface SendOptions extends ScheduleOptions {
   suppressLandlines: boolean;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
+  lock: LockFlags;
 }
 
 export const MAX_DEFAULT_CONCURRENCY = 100;
@@ -188,5 +191,6 @@ export function parseSendOptions(
     delimiter: raw.delimiter === undefined ? undefined : parseDelimiter(raw.delimiter),
     rowsOut: raw.rowsOut,
     invocation,
+    lock: parseLockFlags(raw, env),
   };
 }

@@ -1,7 +1,8 @@
 import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
-import { interruption } from "../errors.js";
+import { type CliError, interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
+import type { RunLock } from "../journal/runLock.js";
 import { operationOf } from "../operations/registry.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
@@ -27,6 +28,8 @@ export interface SendWithProgressArgs {
   options: ScheduleOptions;
   credentials: Credentials;
   env: CommandEnv;
+  /** The run's lock: sending stops, exit 75, once it is found taken over. */
+  lock: RunLock;
   label?: string;
 }
 
@@ -53,6 +56,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   progress.start(args.total);
   journal.markRunStarted(args.runId);
   let result: Awaited<ReturnType<typeof sendRows>>;
+  let attempts = 0;
   try {
     result = await sendRows({
       journal,
@@ -62,22 +66,32 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       suppressLandlines: runOptions.suppressLandlines === true,
       retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
       clock: env.clock,
-      signal: env.signal,
+      // A lost lock stops the starts like a signal; the journal refuses any that slip past.
+      signal: AbortSignal.any([env.signal, args.lock.lost]),
       onAttempt: (_row, record) => {
+        attempts++;
         if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);
       },
       // A number that opted out earlier in this run: skipped without a request.
       onSkip: () => decided("skipped"),
       defaultSender: defaultSender((runOptions.sending ?? {}) as Record<string, unknown>),
     });
+  } catch (error) {
+    // A start refused by the fence before a heartbeat saw the takeover: the same stop.
+    if (args.lock.check()) throw error;
+    result = { stopped: null, interrupted: true, attempts };
   } finally {
     progress.stop();
     api.close();
   }
-  journal.finishRunIfDone(args.runId);
+  // A run taken over is the new holder's to finish.
+  if (!args.lock.lost.aborted) journal.finishRunIfDone(args.runId);
 
   let stop: SendingOutcome["stop"] = null;
-  if (result.stopped) {
+  if (args.lock.lost.aborted) {
+    const lost = args.lock.lost.reason as CliError;
+    stop = { exitCode: lost.exitCode, reason: lost.message, fatal: true };
+  } else if (result.stopped) {
     stop = {
       exitCode: result.stopped.exitCode,
       reason: result.stopped.message,

@@ -71,114 +71,129 @@ export function* retryCandidates(
   }
 }
 
-export interface Requeue {
-  /** Rows to send again: failed ones, and sent ones that were not delivered. */
-  retry: readonly { idx: number; state: RowState }[];
-  /** Pending rows whose number is now suppressed. */
-  skip: readonly { idx: number; reason: string }[];
-}
+/** What retry does to one row: send it again, or (a pending row now suppressed) skip it. */
+export type RequeueAction =
+  | { kind: "retry"; idx: number; state: RowState }
+  | { kind: "skip"; idx: number; reason: string };
 
 /**
- * Puts the selected rows back to pending (and suppressed pending rows to skipped) in one
- * transaction, so a retry that dies half-way leaves every selected row pending, where the next
- * `retry --state pending` or `send` finds it. The last error is kept: it says why the row is
- * being retried. A row Twilio accepted but did not deliver loses its old SID and delivery
- * status (the attempts keep the SID): the next attempt creates a new message. The run is open
- * again until these rows are done. Only call this while holding the run's lock.
+ * Applies retry's actions in one transaction, so a retry that dies half-way leaves every
+ * selected row pending, where the next `retry --state pending` or `send` finds it. `actions` is
+ * read lazily inside the transaction (it may read the journal a page at a time), so memory
+ * stays flat whatever the size of the run. Only call this while holding the run's lock.
  * Returns the rows that actually moved (a row changed meanwhile is left out).
  */
-export function requeueRows(journal: Journal, runId: number, requeue: Requeue): number[] {
+export function requeueRows(
+  journal: Journal,
+  runId: number,
+  actions: Iterable<RequeueAction>,
+): { selection: RetrySelection; moved: number } {
   const now = Date.now();
-  const failed = cachedStatement(
-    journal.db,
-    `UPDATE rows SET state = 'pending', updated_at = ?
-      WHERE run_id = ? AND idx = ? AND state = 'failed'`,
-  );
-  const undelivered = cachedStatement(
-    journal.db,
-    `UPDATE rows SET state = 'pending', sid = NULL, twilio_status = NULL, delivery_status = NULL,
-            delivery_error_code = NULL, delivery_checked_at = NULL, updated_at = ?
-      WHERE run_id = ? AND idx = ? AND state = 'sent' AND delivery_status IN ('undelivered', 'failed')`,
-  );
-  const pending = cachedStatement(
-    journal.db,
-    "SELECT 1 FROM rows WHERE run_id = ? AND idx = ? AND state = 'pending'",
-  );
-  const inDoubt = cachedStatement(
-    journal.db,
-    `UPDATE rows SET state = 'pending', updated_at = ?
-      WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
-  );
-  const skip = cachedStatement(
-    journal.db,
-    `UPDATE rows SET state = 'skipped', reason = ?, updated_at = ?
-      WHERE run_id = ? AND idx = ? AND state = 'pending'`,
-  );
-  const reopen = cachedStatement(
-    journal.db,
-    `UPDATE runs SET phase = 'ready', finished_at = NULL, updated_at = ?
-      WHERE id = ? AND phase = 'finished'`,
-  );
   return journal.db
     .transaction(() => {
-      for (const row of requeue.skip) skip.run(row.reason, now, runId, row.idx);
-      const moved: number[] = [];
-      for (const { idx, state } of requeue.retry) {
-        const ok =
-          state === "failed"
-            ? failed.run(now, runId, idx).changes > 0
-            : state === "sent"
-              ? undelivered.run(now, runId, idx).changes > 0
-              : state === "in_doubt"
-                ? inDoubt.run(now, runId, idx).changes > 0
-                : pending.get(runId, idx) !== undefined;
-        if (ok) moved.push(idx);
+      const selection = new RetrySelection(journal, runId);
+      let moved = 0;
+      for (const action of actions) {
+        if (action.kind === "skip") selection.skip(action.idx, action.reason, now);
+        else if (selection.requeue(action.idx, action.state, now)) moved++;
       }
-      if (moved.length > 0) reopen.run(now, runId);
-      return moved;
+      if (moved > 0) selection.reopenRun(now);
+      return { selection, moved };
     })
     .immediate();
 }
 
-/** The given rows of a run, still pending, in the given order, read a page at a time. */
-export async function* pendingRowsByIdx(
-  journal: Journal,
-  runId: number,
-  idxs: readonly number[],
-  pageSize = 500,
-): AsyncGenerator<SendableRow> {
-  for (let start = 0; start < idxs.length; start += pageSize) {
-    const slice = idxs.slice(start, start + pageSize);
-    // At most two statement shapes: full pages and the last one.
-    const rows = cachedStatement(
-      journal.db,
-      `SELECT ${SENDABLE_COLUMNS} FROM rows
-        WHERE run_id = ? AND state = 'pending' AND idx IN (${slice.map(() => "?").join(",")})
-        ORDER BY idx`,
-    ).all(runId, ...slice) as RawSendableRow[];
-    for (const r of rows) yield toSendableRow(runId, r);
+/**
+ * The rows one retry moved back to pending, held in a temporary table of this connection
+ * rather than in memory, so a retry of 150,000 rows costs no more memory than one of 10. Sending
+ * and counting read it by keyset pages joined to the rows on their primary key.
+ */
+export class RetrySelection {
+  /** Starts an empty selection (one per connection at a time). */
+  constructor(
+    private readonly journal: Journal,
+    private readonly runId: number,
+  ) {
+    journal.db.exec(
+      "CREATE TEMP TABLE IF NOT EXISTS retry_selection (row_idx INTEGER PRIMARY KEY); DELETE FROM temp.retry_selection;",
+    );
   }
-}
 
-/** How the given rows of a run stand now: what a retry came to. */
-export function countStatesOf(
-  journal: Journal,
-  runId: number,
-  idxs: readonly number[],
-): StateCounts {
-  const counts = emptyCounts();
-  const pageSize = 500;
-  for (let start = 0; start < idxs.length; start += pageSize) {
-    const slice = idxs.slice(start, start + pageSize);
-    // Row by row on the primary key: with `idx IN (…)` SQLite prefers the covering rows_state
-    // index and reads every row of the run for each page.
-    const rows = cachedStatement(
-      journal.db,
-      `SELECT r.state, count(*) AS n FROM (VALUES ${slice.map(() => "(?)").join(",")}) v
-         CROSS JOIN rows r ON r.run_id = ? AND r.idx = v.column1
-        GROUP BY r.state`,
-    ).all(...slice, runId) as { state: RowState; n: number }[];
-    for (const { state, n } of rows) counts[state] += n;
+  private sql(text: string) {
+    return cachedStatement(this.journal.db, text);
   }
-  return counts;
+
+  /**
+   * Puts a selected row back to pending and adds it to the selection. The last error is kept:
+   * it says why the row is being retried. A row Twilio accepted but did not deliver loses its
+   * old SID and delivery status (the attempts keep the SID): the next attempt creates a new
+   * message. False when the row changed meanwhile (it is left out). Only under the run's lock.
+   */
+  requeue(idx: number, state: RowState, now: number): boolean {
+    const ok =
+      state === "failed"
+        ? this.sql(
+            `UPDATE rows SET state = 'pending', updated_at = ?
+              WHERE run_id = ? AND idx = ? AND state = 'failed'`,
+          ).run(now, this.runId, idx).changes > 0
+        : state === "sent"
+          ? this.sql(
+              `UPDATE rows SET state = 'pending', sid = NULL, twilio_status = NULL,
+                      delivery_status = NULL, delivery_error_code = NULL,
+                      delivery_checked_at = NULL, updated_at = ?
+                WHERE run_id = ? AND idx = ? AND state = 'sent'
+                  AND delivery_status IN ('undelivered', 'failed')`,
+            ).run(now, this.runId, idx).changes > 0
+          : state === "in_doubt"
+            ? this.sql(
+                `UPDATE rows SET state = 'pending', updated_at = ?
+                  WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
+              ).run(now, this.runId, idx).changes > 0
+            : this.sql("SELECT 1 FROM rows WHERE run_id = ? AND idx = ? AND state = 'pending'").get(
+                this.runId,
+                idx,
+              ) !== undefined;
+    if (ok) this.sql("INSERT OR IGNORE INTO temp.retry_selection (row_idx) VALUES (?)").run(idx);
+    return ok;
+  }
+
+  /** A pending row whose number is now suppressed: skipped, never sent. */
+  skip(idx: number, reason: string, now: number): void {
+    this.sql(
+      `UPDATE rows SET state = 'skipped', reason = ?, updated_at = ?
+        WHERE run_id = ? AND idx = ? AND state = 'pending'`,
+    ).run(reason, now, this.runId, idx);
+  }
+
+  /** The run is open again until the requeued rows are done. */
+  reopenRun(now: number): void {
+    this.sql(
+      `UPDATE runs SET phase = 'ready', finished_at = NULL, updated_at = ?
+        WHERE id = ? AND phase = 'finished'`,
+    ).run(now, this.runId);
+  }
+
+  /** The selected rows still pending, in file order, a page at a time. */
+  async *pendingRows(pageSize = 500): AsyncGenerator<SendableRow> {
+    const page = this.sql(
+      `SELECT ${SENDABLE_COLUMNS} FROM temp.retry_selection s
+         CROSS JOIN rows r ON r.run_id = ? AND r.idx = s.row_idx
+        WHERE r.state = 'pending' AND s.row_idx > ? ORDER BY s.row_idx LIMIT ?`,
+    );
+    for (const r of pageByIdx<RawSendableRow>(page, [this.runId], pageSize)) {
+      yield toSendableRow(this.runId, r);
+    }
+  }
+
+  /** How the selected rows stand now: what the retry came to. */
+  counts(): StateCounts {
+    const counts = emptyCounts();
+    const rows = this.sql(
+      `SELECT r.state, count(*) AS n FROM temp.retry_selection s
+         CROSS JOIN rows r ON r.run_id = ? AND r.idx = s.row_idx
+        GROUP BY r.state`,
+    ).all(this.runId) as { state: RowState; n: number }[];
+    for (const { state, n } of rows) counts[state] += n;
+    return counts;
+  }
 }

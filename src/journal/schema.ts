@@ -94,6 +94,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE rows ADD COLUMN api TEXT NOT NULL DEFAULT 'messages';
   ALTER TABLE rows ADD COLUMN result_json TEXT;
   `,
+  // The run lock's lease: the holder renews renewed_at every lease_ms / 4, so a lock whose
+  // holder stopped renewing can be taken over from any host; token tells one holding from the
+  // next (the fence). Rows written before this migration have none and keep the pid-only rules.
+  `
+  ALTER TABLE run_locks ADD COLUMN renewed_at INTEGER;
+  ALTER TABLE run_locks ADD COLUMN lease_ms INTEGER;
+  ALTER TABLE run_locks ADD COLUMN token TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

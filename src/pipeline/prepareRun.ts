@@ -6,7 +6,7 @@ import { hashFile } from "../input/hashFile.js";
 import { type InputFormat, type InputOptions, openInput } from "../input/openInput.js";
 import { claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
-import type { RunLock } from "../journal/runLock.js";
+import type { LockOptions, RunLock } from "../journal/runLock.js";
 import type { RowDefaults } from "../operations/buildRow.js";
 import { type Plan, type PreflightOptions, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
@@ -27,6 +27,7 @@ export interface RunRequest {
   onRejected?: PreflightOptions["onRejected"];
   /** Recorded with the run for `runs` and `report`; never credentials. */
   options: Record<string, unknown>;
+  lock?: LockOptions;
 }
 
 /** The run comes locked: release `lock` when done with it (see journal/runLock.ts). */
@@ -88,13 +89,13 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     identity: known ? runIdentity(known.hash, sending) : `pending:${randomUUID()}`,
   };
   // Found and locked, or created and locked, in one transaction: see claimRun.
-  let claim = claimRun(journal, find, newRun);
+  let claim = claimRun(journal, find, newRun, req.lock);
   while (!claim.created && claim.run.phase === "preparing") {
     // A run interrupted during pre-flight sent nothing: start it again from the top. We hold
     // its lock, so the process that was pre-flighting it is gone.
     journal.deleteUnsentRun(claim.run.id);
     claim.lock.release();
-    claim = claimRun(journal, find, newRun);
+    claim = claimRun(journal, find, newRun, req.lock);
   }
   const { run, lock } = claim;
   try {

@@ -1,63 +1,78 @@
 import { decideRetry, type RetryFilter } from "../core/decideRetry.js";
 import { errorInfo } from "../core/errorCatalog.js";
-import type { RowState, StateCounts } from "../core/rowState.js";
+import type { StateCounts } from "../core/rowState.js";
 import type { Journal } from "../journal/journal.js";
-import { type RetryRow, retryCandidates } from "../journal/retryRows.js";
+import { type RequeueAction, type RetryRow, retryCandidates } from "../journal/retryRows.js";
 
-export interface RetrySelection {
-  /** Rows to send again, in file order. */
-  retry: { idx: number; state: RowState }[];
+/** What retry chose, counted: no row is held, whatever the size of the run. */
+export interface RetryTally {
+  /** Rows to send again (or, once requeued, that moved back to pending). */
+  selected: number;
   /** Pending rows whose number is now suppressed: they become skipped. */
-  skip: { idx: number; reason: string }[];
+  skipped: number;
   /** Permanent codes the operator named, with how many selected rows carry each. */
   namedPermanent: Map<number, number>;
   /** Rows that matched but are left alone, by why (and code, for permanent ones). */
   leftPermanent: Map<number, number>;
   leftSuppressed: number;
-  /** Every in-doubt row of the run: never retried, whatever was asked. */
+  /** In-doubt rows left alone: every one, unless `--state in_doubt` names them. */
   inDoubt: number;
+  /** In-doubt rows selected on purpose (`--state in_doubt`): each may reach its person twice. */
+  namedInDoubt: number;
 }
 
-/**
- * Runs retry's decision over every candidate row of the run. Reads only; `requeueRows` then
- * acts on the result. `onSelected` sees each selected row (the dry run lists them).
- */
-export function selectRetryRows(
-  journal: Journal,
-  runId: number,
-  filter: RetryFilter,
-  onSelected?: (row: RetryRow) => void,
-): RetrySelection {
-  const selection: RetrySelection = {
-    retry: [],
-    skip: [],
+export function emptyTally(): RetryTally {
+  return {
+    selected: 0,
+    skipped: 0,
     namedPermanent: new Map(),
     leftPermanent: new Map(),
     leftSuppressed: 0,
     inDoubt: 0,
+    namedInDoubt: 0,
   };
-  for (const row of retryCandidates(journal, runId)) {
+}
+
+/**
+ * Runs retry's decision over every candidate row of the run, in file order, a page at a time,
+ * counting into `tally` and yielding what to do with each row it selects: `requeueRows` acts
+ * on them, the dry run lists them. Reads only; the caller may write between rows.
+ */
+export function* selectRetryRows(
+  journal: Journal,
+  runId: number,
+  filter: RetryFilter,
+  tally: RetryTally,
+  pageSize?: number,
+): Generator<RequeueAction & { row: RetryRow }> {
+  for (const row of retryCandidates(journal, runId, pageSize)) {
     const suppression = row.state === "in_doubt" ? undefined : journal.suppressionOf(row.to);
     const decision = decideRetry({ ...row, suppressed: suppression !== undefined }, filter);
     switch (decision.kind) {
       case "retry":
-        selection.retry.push({ idx: row.idx, state: row.state });
-        if (decision.namedCode !== null) bump(selection.namedPermanent, decision.namedCode);
-        onSelected?.(row);
+        tally.selected++;
+        if (row.state === "in_doubt") tally.namedInDoubt++;
+        if (decision.namedCode !== null) bump(tally.namedPermanent, decision.namedCode);
+        yield { kind: "retry", idx: row.idx, state: row.state, row };
         break;
       case "skip":
-        selection.skip.push({ idx: row.idx, reason: `suppressed: ${suppression?.reason ?? ""}` });
+        tally.skipped++;
+        yield {
+          kind: "skip",
+          idx: row.idx,
+          reason: `suppressed: ${suppression?.reason ?? ""}`,
+          row,
+        };
         break;
       case "leave":
-        if (decision.why === "in_doubt") selection.inDoubt++;
-        else if (decision.why === "suppressed") selection.leftSuppressed++;
+        if (decision.why === "in_doubt") tally.inDoubt++;
+        else if (decision.why === "suppressed") tally.leftSuppressed++;
         else if (decision.why === "permanent" && decision.code !== null) {
-          bump(selection.leftPermanent, decision.code);
+          bump(tally.leftPermanent, decision.code);
         }
         break;
     }
   }
-  return selection;
 }
 
 function bump(counts: Map<number, number>, key: number): void {
@@ -84,10 +99,10 @@ export interface RetryChoice {
 }
 
 /** The selection in words the operator and `--json` read: counts, codes and their meanings. */
-export function describeChoice(selection: RetrySelection, selected: number): RetryChoice {
+export function describeChoice(selection: RetryTally): RetryChoice {
   return {
-    selected,
-    skippedSuppressed: selection.skip.length,
+    selected: selection.selected,
+    skippedSuppressed: selection.skipped,
     namedPermanent: codeCounts(selection.namedPermanent),
     leftAlone: {
       permanent: codeCounts(selection.leftPermanent),

@@ -13,12 +13,7 @@ import {
   settlePending,
   settleSent,
 } from "../../src/journal/reconcileQueries.js";
-import {
-  countStatesOf,
-  pendingRowsByIdx,
-  requeueRows,
-  retryCandidates,
-} from "../../src/journal/retryRows.js";
+import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // The statements reconcile, status and retry run once per row or per recipient must find their
@@ -116,16 +111,14 @@ describe("query plans", () => {
         { status: "delivered", errorCode: null, suppress: null },
       );
       await drain(retryCandidates(journal, runId));
-      requeueRows(journal, runId, {
-        retry: [
-          { idx: 0, state: "failed" },
-          { idx: 1, state: "sent" },
-          { idx: 2, state: "pending" },
-        ],
-        skip: [{ idx: 2, reason: "suppressed" }],
-      });
-      await drain(pendingRowsByIdx(journal, runId, [0, 1, 2]));
-      countStatesOf(journal, runId, [0, 1, 2]);
+      const { selection } = requeueRows(journal, runId, [
+        { kind: "skip", idx: 2, reason: "suppressed" },
+        { kind: "retry", idx: 0, state: "failed" },
+        { kind: "retry", idx: 1, state: "sent" },
+        { kind: "retry", idx: 2, state: "pending" },
+      ]);
+      await drain(selection.pendingRows());
+      selection.counts();
     });
     expect(plans.length).toBeGreaterThanOrEqual(8);
     expect(wholeRunReads(plans)).toEqual([]);

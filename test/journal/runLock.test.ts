@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CliError, ExitCode } from "../../src/errors.js";
 import { claimRun } from "../../src/journal/claimRun.js";
 import { Journal } from "../../src/journal/journal.js";
-import { acquireRunLock, lockHolder } from "../../src/journal/runLock.js";
+import { describeTakeOver } from "../../src/journal/lockMessages.js";
+import {
+  acquireRunLock,
+  DEFAULT_LEASE_MS,
+  FENCED,
+  lockHolder,
+  type TakeOver,
+} from "../../src/journal/runLock.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -55,11 +62,12 @@ describe("acquireRunLock", () => {
 
   it("refuses a run held by a live process with exit 75, naming pid, host and since when", () => {
     const run = journal.createRun(newRun());
-    const held = acquireRunLock(journal, run.id, { pid: process.ppid, now: () => 0 });
+    const since = Date.now();
+    const held = acquireRunLock(journal, run.id, { pid: process.ppid, now: () => since });
     const error = lockError(() => acquireRunLock(journal, run.id));
     expect(error.exitCode).toBe(ExitCode.tempFail);
     expect(error.message).toContain(`process ${process.ppid} on host ${hostname()}`);
-    expect(error.message).toContain("since 1970-01-01T00:00:00.000Z");
+    expect(error.message).toContain(`since ${new Date(since).toISOString()}`);
     expect(error.hint).toMatch(/kill/);
     held.release();
   });
@@ -90,13 +98,72 @@ describe("acquireRunLock", () => {
     lock.release();
   });
 
-  it("refuses a lock held on another host, which it cannot check", () => {
+  it("refuses a lock held on another host while its lease runs, saying when it lapses", () => {
     const run = journal.createRun(newRun());
-    acquireRunLock(journal, run.id, { pid: deadPid(), host: "elsewhere" });
+    const at = Date.now();
+    acquireRunLock(journal, run.id, { pid: deadPid(), host: "elsewhere", now: () => at });
     const error = lockError(() => acquireRunLock(journal, run.id));
     expect(error.exitCode).toBe(75);
     expect(error.message).toContain("on host elsewhere");
-    expect(error.hint).toContain("DELETE FROM run_locks");
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect(error.message).toContain(`last heartbeat ${iso(at)}`);
+    expect(error.message).toContain(`its lease lapses at ${iso(at + DEFAULT_LEASE_MS)}`);
+    expect(error.hint).toContain("--break-lock");
+    expect(error.hint).toContain("sent twice");
+    expect(error.hint).not.toContain("DELETE");
+  });
+
+  it("takes over a lock on another host whose lease lapsed, telling whom it took it from", () => {
+    const run = journal.createRun(newRun());
+    const past = Date.now() - 2 * DEFAULT_LEASE_MS;
+    acquireRunLock(journal, run.id, { pid: 4242, host: "pod-a", now: () => past });
+    const taken: TakeOver[] = [];
+    const lock = acquireRunLock(journal, run.id, { onTakeOver: (t) => taken.push(t) });
+    expect(taken).toEqual([
+      {
+        runId: run.id,
+        why: "lapsed",
+        holder: expect.objectContaining({ pid: 4242, host: "pod-a" }),
+      },
+    ]);
+    expect(describeTakeOver(taken[0]!)).toMatch(
+      /took over the lock of run \d+ from process 4242 on host pod-a \(held since .*\): its lease lapsed at /,
+    );
+    expect(lockHolder(journal, run.id)).toMatchObject({ pid: process.pid, host: hostname() });
+    lock.release();
+  });
+
+  it("judges the lease by the holder's length, not its own", () => {
+    const run = journal.createRun(newRun());
+    const at = Date.now() - 5000;
+    acquireRunLock(journal, run.id, { host: "pod-a", pid: 1, leaseMs: 10_000, now: () => at });
+    expect(lockError(() => acquireRunLock(journal, run.id, { leaseMs: 1000 })).exitCode).toBe(75);
+  });
+
+  it("refuses a lock on another host that has no lease (an older twilio-bulk's), pointing at --break-lock", () => {
+    const run = journal.createRun(newRun());
+    journal.db
+      .prepare("INSERT INTO run_locks (run_id, pid, host, acquired_at) VALUES (?, 7, 'old-box', 0)")
+      .run(run.id);
+    const error = lockError(() => acquireRunLock(journal, run.id));
+    expect(error.message).toContain("process 7 on host old-box (since 1970-01-01T00:00:00.000Z)");
+    expect(error.hint).toContain("no heartbeat");
+    expect(error.hint).toContain("--break-lock");
+  });
+
+  it("with breakLock takes over a live holder, saying rows could be sent twice", () => {
+    const run = journal.createRun(newRun());
+    acquireRunLock(journal, run.id, { pid: process.ppid, host: "pod-b" });
+    const taken: TakeOver[] = [];
+    const lock = acquireRunLock(journal, run.id, {
+      breakLock: true,
+      onTakeOver: (t) => taken.push(t),
+    });
+    expect(taken.map((t) => t.why)).toEqual(["broken"]);
+    expect(describeTakeOver(taken[0]!)).toMatch(
+      /warning: --break-lock .* rows could be sent twice/,
+    );
+    lock.release();
   });
 
   it("locks runs independently", () => {
@@ -142,3 +209,60 @@ describe("claimRun", () => {
     claim.lock.release();
   });
 });
+
+describe("the lease", () => {
+  it("is renewed by a heartbeat while the lock is held, and not after release", async () => {
+    const run = journal.createRun(newRun());
+    let clock = 1_000;
+    const lock = acquireRunLock(journal, run.id, { leaseMs: 40, now: () => clock });
+    clock = 2_000;
+    await until(() => lockHolder(journal, run.id)?.renewedAt === 2_000);
+    expect(lockHolder(journal, run.id)?.acquiredAt).toBe(1_000);
+    lock.release();
+    expect(lockHolder(journal, run.id)).toBeUndefined();
+  });
+
+  it("once taken over: the heartbeat aborts `lost` (exit 75, naming the new holder) and no new attempt is recorded", async () => {
+    const run = journal.createRun(newRun());
+    journal.insertRows(run.id, [pendingRow(0), pendingRow(1)]);
+    const lock = acquireRunLock(journal, run.id, { leaseMs: 40 });
+    const first = journal.beginAttempt(run.id, 0);
+    expect(first.n).toBe(1);
+
+    const other = new Journal(journal.path);
+    const taker = acquireRunLock(other, run.id, { breakLock: true, pid: 99, host: "pod-b" });
+    // The fence holds before any heartbeat: the attempt is refused in its own transaction.
+    expect(() => journal.beginAttempt(run.id, 1)).toThrow(FENCED);
+    await until(() => lock.lost.aborted);
+    const reason = lock.lost.reason as CliError;
+    expect(reason.exitCode).toBe(75);
+    expect(reason.message).toMatch(/was taken over by process 99 on host pod-b/);
+    expect(lock.check()).toBe(false);
+    // Release leaves the new holder's lock alone.
+    lock.release();
+    expect(lockHolder(journal, run.id)?.pid).toBe(99);
+    expect(other.db.prepare("SELECT count(*) AS n FROM attempts").get()).toEqual({ n: 1 });
+    taker.release();
+    other.close();
+  });
+});
+
+function pendingRow(idx: number) {
+  const to = `+1415555${String(1000 + idx)}`;
+  return {
+    idx,
+    line: idx + 2,
+    to,
+    request: { to, from: "+15005550006", body: `hi ${idx}` },
+    fields: { to },
+    dedupeKey: `k${idx}`,
+    segments: 1,
+    state: "pending" as const,
+    reason: null,
+  };
+}
+
+/** Waits for a condition the code under test brings about by itself (a timer), never for a time. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}

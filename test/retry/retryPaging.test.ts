@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RetryFilter } from "../../src/core/decideRetry.js";
+import { Journal, type NewRow } from "../../src/journal/journal.js";
+import { requeueRows } from "../../src/journal/retryRows.js";
+import { addSuppression } from "../../src/journal/suppressionList.js";
+import { describeChoice, emptyTally, selectRetryRows } from "../../src/pipeline/selectRetryRows.js";
+import { makeTempDir } from "../support/tempDir.js";
+
+// Retry decides, requeues and sends its selection a page at a time, holding no row list: what
+// it selects must not depend on where the pages break. A real journal file, tiny pages.
+
+let dir: ReturnType<typeof makeTempDir>;
+let journal: Journal;
+let runId: number;
+beforeEach(() => {
+  dir = makeTempDir();
+  journal = new Journal(join(dir.path, "j.db"));
+  runId = journal.createRun({
+    name: null,
+    inputPath: "list.csv",
+    inputFormat: "csv",
+    options: {},
+    identity: "id",
+  }).id;
+});
+afterEach(() => {
+  journal.close();
+  dir.remove();
+});
+
+/** How each row of the run ends up before the retry, by idx modulo the table's length. */
+const SHAPES = [
+  { state: "failed", http: 429, code: 20429 }, // selected by --status 429
+  { state: "failed", http: 400, code: 21211 }, // permanent, and not asked for
+  { state: "sent", http: 201, code: null }, // delivered: never a candidate
+  { state: "in_doubt", http: null, code: null }, // left alone, counted
+  { state: "pending", http: 429, code: 20429 }, // selected (interrupted retry)
+  { state: "failed", http: 500, code: 20500 }, // no match
+  { state: "pending", http: 429, code: 20429, suppressed: true }, // skipped
+] as const;
+
+function seed(count: number): void {
+  const rows: NewRow[] = [];
+  for (let idx = 0; idx < count; idx++) {
+    const to = `+1202555${String(1000 + idx)}`;
+    rows.push({
+      idx,
+      line: idx + 2,
+      to,
+      request: { to, from: "+15005550006", body: `hi ${idx}` },
+      fields: { to },
+      dedupeKey: `k${idx}`,
+      segments: 1,
+      state: "pending",
+      reason: null,
+    });
+  }
+  journal.insertRows(runId, rows);
+  const set = journal.db.prepare(
+    "UPDATE rows SET state = ?, http_status = ?, error_code = ? WHERE run_id = ? AND idx = ?",
+  );
+  for (let idx = 0; idx < count; idx++) {
+    const shape = SHAPES[idx % SHAPES.length]!;
+    set.run(shape.state, shape.http, shape.code, runId, idx);
+    if ("suppressed" in shape) {
+      addSuppression(journal, {
+        number: `+1202555${String(1000 + idx)}`,
+        code: 21610,
+        reason: "opted out",
+        runId,
+      });
+    }
+  }
+}
+
+const BY_429: RetryFilter = { states: new Set(), statuses: new Set([429]), codes: new Set() };
+
+async function idxsOf(rows: AsyncIterable<{ idx: number }>): Promise<number[]> {
+  const idxs: number[] = [];
+  for await (const row of rows) idxs.push(row.idx);
+  return idxs;
+}
+
+describe("retry's selection, page by page", () => {
+  const ROWS = 23;
+  const expected = Array.from({ length: ROWS }, (_, idx) => idx).filter(
+    (idx) => idx % SHAPES.length === 0 || idx % SHAPES.length === 4,
+  );
+
+  it.each([1, 2, 3, 7, 1000])("is the same with pages of %i rows", async (pageSize) => {
+    seed(ROWS);
+    const tally = emptyTally();
+    const { selection, moved } = requeueRows(
+      journal,
+      runId,
+      selectRetryRows(journal, runId, BY_429, tally, pageSize),
+    );
+    expect(moved).toBe(expected.length);
+    expect(describeChoice({ ...tally, selected: moved })).toEqual({
+      selected: expected.length,
+      skippedSuppressed: 3,
+      namedPermanent: [],
+      leftAlone: {
+        // 21211 does not match --status 429: not "left alone", just not asked for.
+        permanent: [],
+        suppressed: 0,
+        inDoubt: 3,
+      },
+      counts: null,
+    });
+    expect(await idxsOf(selection.pendingRows(pageSize))).toEqual(expected);
+    expect(selection.counts()).toMatchObject({ pending: expected.length, failed: 0 });
+    const skipped = journal.db
+      .prepare("SELECT idx FROM rows WHERE run_id = ? AND state = 'skipped' ORDER BY idx")
+      .all(runId) as { idx: number }[];
+    expect(skipped.map((r) => r.idx)).toEqual([6, 13, 20]);
+  });
+
+  it("sends only the rows still pending, reading the next page after the last one sent", async () => {
+    seed(ROWS);
+    const { selection } = requeueRows(
+      journal,
+      runId,
+      selectRetryRows(journal, runId, BY_429, emptyTally(), 2),
+    );
+    const sent: number[] = [];
+    const mark = journal.db.prepare("UPDATE rows SET state = 'sent' WHERE run_id = ? AND idx = ?");
+    for await (const row of selection.pendingRows(2)) {
+      sent.push(row.idx);
+      // As a send does: the row leaves pending; another one further on is settled meanwhile.
+      mark.run(runId, row.idx);
+      if (row.idx === 7) mark.run(runId, 14);
+    }
+    expect(sent).toEqual(expected.filter((idx) => idx !== 14));
+    expect(selection.counts()).toMatchObject({ pending: 0, sent: expected.length });
+  });
+
+  it("starts afresh for the next retry on the same connection", async () => {
+    seed(ROWS);
+    requeueRows(journal, runId, selectRetryRows(journal, runId, BY_429, emptyTally(), 3));
+    const byState: RetryFilter = {
+      states: new Set(["failed"]),
+      statuses: new Set([500]),
+      codes: new Set(),
+    };
+    const { selection, moved } = requeueRows(
+      journal,
+      runId,
+      selectRetryRows(journal, runId, byState, emptyTally(), 3),
+    );
+    const fives = Array.from({ length: ROWS }, (_, idx) => idx).filter((i) => i % 7 === 5);
+    expect(moved).toBe(fives.length);
+    expect(await idxsOf(selection.pendingRows())).toEqual(fives);
+  });
+});
