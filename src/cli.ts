@@ -122,6 +122,19 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
     .addOption(new Option("--journal <path>", "the journal file").env("TWILIO_BULK_JOURNAL"));
 }
 
+/** `--quiet-hours` and `--timezone`: shared by send and retry. */
+function quietHoursOptions(command: Command): Command {
+  return command
+    .option(
+      "--quiet-hours <HH:MM-HH:MM>",
+      "hold rows whose recipient's local time is in this window (exits 4 with them pending)",
+    )
+    .option(
+      "--timezone <zone>",
+      "IANA zone of rows without a timezone column, e.g. America/New_York (needs --quiet-hours)",
+    );
+}
+
 function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command {
   const program = new Command("twilio-bulk")
     .description("Send Twilio messages in bulk from CSV or JSON, metered, journaled and resumable.")
@@ -351,6 +364,9 @@ function buildProgram(env: CommandEnv, setExit: (code: number) => void): Command
       setExit(await demo(raw, env));
     });
 
+  for (const command of program.commands) {
+    if (command.name() === "send" || command.name() === "retry") quietHoursOptions(command);
+  }
   return program;
 }
 

@@ -6,12 +6,14 @@ import { acquireRunLock, type RunLock } from "../journal/runLock.js";
 import { describeChoice, type RetryChoice, selectRetryRows } from "../pipeline/selectRetryRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
+import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
 import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/renderRetry.js";
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
 import { openRunJournal } from "./openRunJournal.js";
+import { quietHoursFlags } from "./quietHoursOptions.js";
 import type { RetryOptions } from "./retryOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -94,8 +96,12 @@ async function resend(
     label: "retrying",
   });
   const retried = countStatesOf(journal, run.id, moved);
-  const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried);
-  const stoppedBy = sending.stop?.reason ?? null;
+  const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried, sending.held?.rows);
+  const quiet =
+    sending.held && options.quietHours
+      ? quietHoursSummary(sending.held, options.quietHours.window.text)
+      : null;
+  const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
   const summary = summarise(
     journal,
     run,
@@ -106,6 +112,7 @@ async function resend(
       exitCode,
       stoppedBy,
       resume: retried.pending > 0 ? resumeCommand(run, options, env) : null,
+      ...(quiet ? { quietHours: quiet } : {}),
     },
   );
   if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -160,7 +167,7 @@ function describeCounts(counts: Record<string, number>): string {
 
 /** Rows left pending (interrupted, or stopped) carry on with `--state pending`. */
 function resumeCommand(run: RunRecord, options: RetryOptions, env: CommandEnv): string {
-  return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`;
+  return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}${quietHoursFlags(options.quietHours)}`;
 }
 
 function label(run: RunRecord): string {

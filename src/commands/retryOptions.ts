@@ -1,5 +1,6 @@
 import type { RetryFilter } from "../core/decideRetry.js";
 import { UsageError } from "../errors.js";
+import { parseQuietHoursOptions, type QuietHoursOptions } from "./quietHoursOptions.js";
 import {
   type ListFlag,
   parseCodeList,
@@ -12,7 +13,16 @@ import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from 
 export interface RawRetryOptions
   extends Pick<
     RawSendOptions,
-    "rate" | "burst" | "concurrency" | "maxAttempts" | "timeout" | "apiUrl" | "journal" | "run"
+    | "rate"
+    | "burst"
+    | "concurrency"
+    | "maxAttempts"
+    | "timeout"
+    | "apiUrl"
+    | "journal"
+    | "run"
+    | "quietHours"
+    | "timezone"
   > {
   state?: ListFlag;
   status?: ListFlag;
@@ -27,6 +37,7 @@ export interface RetryOptions extends ScheduleOptions {
   journal: string | undefined;
   dryRun: boolean;
   json: boolean;
+  quietHours: QuietHoursOptions | undefined;
 }
 
 export const RETRY_STATES = ["failed", "pending"] as const;
@@ -50,5 +61,6 @@ export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv):
     journal: raw.journal,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    quietHours: parseQuietHoursOptions(raw),
   };
 }

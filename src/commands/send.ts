@@ -7,9 +7,11 @@ import type { RunLock } from "../journal/runLock.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
+import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
+import { quietHoursFlags } from "./quietHoursOptions.js";
 import type { SendOptions } from "./sendOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -109,8 +111,12 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       env,
     });
     const final = journal.counts(run.id);
-    const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);
-    const stoppedBy = sending.stop?.reason ?? null;
+    const exitCode = sending.stop?.exitCode ?? exitCodeFor(final, sending.held?.rows);
+    const quiet =
+      sending.held && options.quietHours
+        ? quietHoursSummary(sending.held, options.quietHours.window.text)
+        : null;
+    const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
     const summary = summariseRun(journal, run.id, {
       attempts: sending.attempts,
       durationMs: sending.durationMs,
@@ -118,6 +124,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       stoppedBy,
       plan: plan ?? null,
       resume: final.pending > 0 ? resumeCommand(options, run.id, run.name, env) : null,
+      ...(quiet ? { quietHours: quiet } : {}),
     });
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
     else out(renderSummary(summary, colors));
@@ -137,7 +144,7 @@ function resumeCommand(
 ): string {
   // The stdin list cannot be read again: resume from the journal alone, the same journal.
   if (options.input === "-" && !name) {
-    return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}`;
+    return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}${quietHoursFlags(options.quietHours)}`;
   }
   return options.invocation;
 }

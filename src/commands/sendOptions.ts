@@ -2,9 +2,14 @@ import { isCountryCode } from "../core/normalisePhone.js";
 import { UsageError } from "../errors.js";
 import type { InputFormat } from "../input/openInput.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
+import {
+  parseQuietHoursOptions,
+  type QuietHoursOptions,
+  type RawQuietHoursOptions,
+} from "./quietHoursOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
-export interface RawSendOptions {
+export interface RawSendOptions extends RawQuietHoursOptions {
   format?: string;
   toColumn?: string;
   body?: string;
@@ -48,6 +53,8 @@ export interface SendOptions extends ScheduleOptions {
   newRun: boolean;
   dryRun: boolean;
   json: boolean;
+  /** `--quiet-hours` with its `--timezone`; not part of the run's identity. */
+  quietHours: QuietHoursOptions | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
 }
@@ -125,6 +132,7 @@ export function parseSendOptions(
     newRun: raw.newRun ?? false,
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
+    quietHours: parseQuietHoursOptions(raw),
     invocation,
   };
 }

@@ -2,11 +2,13 @@ import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
 import { interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
+import type { HeldRows } from "../pipeline/holdQuietRows.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { openMessenger } from "./openMessenger.js";
+import type { QuietHoursOptions } from "./quietHoursOptions.js";
 import type { ScheduleOptions } from "./sendOptions.js";
 
 export interface SendingOutcome {
@@ -14,6 +16,8 @@ export interface SendingOutcome {
   durationMs: number;
   /** Why sending ended before every row was tried, with the exit code that says so. */
   stop: { exitCode: number; reason: string; fatal: boolean } | null;
+  /** Rows left pending because their recipients are inside quiet hours. */
+  held: HeldRows | null;
 }
 
 export interface SendWithProgressArgs {
@@ -23,7 +27,7 @@ export interface SendWithProgressArgs {
   /** The run's counts before sending; updated as rows are decided, for the progress display. */
   counts: StateCounts;
   total: number;
-  options: ScheduleOptions;
+  options: ScheduleOptions & { quietHours?: QuietHoursOptions | undefined };
   credentials: Credentials;
   env: CommandEnv;
   label?: string;
@@ -62,6 +66,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
       },
       // A number that opted out earlier in this run: skipped without a request.
       onSkip: () => decided("skipped"),
+      quietHours: options.quietHours && { ...options.quietHours, now: () => Date.now() },
       defaultSender: defaultSender(
         (journal.getRun(args.runId)?.options.sending ?? {}) as Record<string, unknown>,
       ),
@@ -82,5 +87,10 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   } else if (result.interrupted) {
     stop = { ...interruption(env.signal), fatal: false };
   }
-  return { attempts: result.attempts, durationMs: env.clock.now() - startedAt, stop };
+  return {
+    attempts: result.attempts,
+    durationMs: env.clock.now() - startedAt,
+    stop,
+    held: result.held,
+  };
 }

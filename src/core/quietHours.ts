@@ -122,3 +122,12 @@ function hhmm(minute: number): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
 }
+
+/** What is wrong with a row's `timezone` column, or null when it is absent, blank or known. */
+export function timeZoneProblem(fields: Record<string, string | string[]>): string | null {
+  if (!Object.hasOwn(fields, "timezone")) return null;
+  const value = fields.timezone!;
+  if (Array.isArray(value)) return "`timezone` must be a single value, not a list";
+  if (value.trim() === "" || isTimeZone(value.trim())) return null;
+  return `timezone \`${value}\` is not an IANA time zone (e.g. America/New_York)`;
+}

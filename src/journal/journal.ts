@@ -54,10 +54,13 @@ export interface SendableRow {
   to: string;
   request: MessageRequest;
   attempts: number;
+  /** The row's `timezone` column (checked at pre-flight), for quiet hours; null when absent. */
+  timeZone: string | null;
 }
 
 /** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
-export const SENDABLE_COLUMNS = "idx, line, to_number, request_json, attempts";
+export const SENDABLE_COLUMNS =
+  "idx, line, to_number, request_json, attempts, json_extract(fields_json, '$.timezone') AS time_zone";
 
 /** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
 export interface RawSendableRow {
@@ -66,6 +69,7 @@ export interface RawSendableRow {
   to_number: string;
   request_json: string;
   attempts: number;
+  time_zone: unknown;
 }
 
 export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
@@ -76,6 +80,8 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
     to: r.to_number,
     request: JSON.parse(r.request_json) as MessageRequest,
     attempts: r.attempts,
+    timeZone:
+      typeof r.time_zone === "string" && r.time_zone.trim() !== "" ? r.time_zone.trim() : null,
   };
 }
 

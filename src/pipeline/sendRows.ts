@@ -9,6 +9,7 @@ import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
 import type { Messenger } from "../twilio/messenger.js";
 import { dispatch } from "./dispatch.js";
+import { type HeldRows, holdQuietRows, type QuietHours } from "./holdQuietRows.js";
 
 export interface Schedule {
   rate: number;
@@ -35,6 +36,8 @@ export interface SendRowsArgs {
    * using it.
    */
   defaultSender?: { from?: string | undefined; messagingServiceSid?: string | undefined };
+  /** Rows whose recipient's local time is inside this window stay pending, unsent. */
+  quietHours?: QuietHours | undefined;
 }
 
 export interface SendRowsResult {
@@ -42,6 +45,8 @@ export interface SendRowsResult {
   stopped: { exitCode: 77 | 78; message: string } | null;
   interrupted: boolean;
   attempts: number;
+  /** Rows left pending for quiet hours, and when the earliest of them may be sent. */
+  held: HeldRows | null;
 }
 
 /**
@@ -53,8 +58,9 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
   const commits = new GroupCommit(args.journal.db);
   let stopped: SendRowsResult["stopped"] = null;
+  const held: { value: HeldRows | null } = { value: null };
   const summary = await dispatch<SendableRow>({
-    items: args.rows,
+    items: args.quietHours ? holdQuietRows(args.rows, args.quietHours, held) : args.rows,
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
@@ -95,7 +101,12 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       }
     },
   });
-  return { stopped, interrupted: summary.reason === "signal", attempts: summary.started };
+  return {
+    stopped,
+    interrupted: summary.reason === "signal",
+    attempts: summary.started,
+    held: held.value,
+  };
 }
 
 /** An opt-out or a landline answer puts the number on the suppression list for every later run. */
