@@ -2,7 +2,7 @@ import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
 import { interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
-import type { HeldRows } from "../pipeline/holdQuietRows.js";
+import type { HeldRows } from "../pipeline/quietHold.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";

@@ -9,7 +9,7 @@ import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
 import type { Messenger } from "../twilio/messenger.js";
 import { dispatch } from "./dispatch.js";
-import { type HeldRows, holdQuietRows, type QuietHours } from "./holdQuietRows.js";
+import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
 
 export interface Schedule {
   rate: number;
@@ -58,13 +58,16 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
   const commits = new GroupCommit(args.journal.db);
   let stopped: SendRowsResult["stopped"] = null;
-  const held: { value: HeldRows | null } = { value: null };
+  const quiet = args.quietHours && new QuietHold(args.quietHours);
   const summary = await dispatch<SendableRow>({
-    items: args.quietHours ? holdQuietRows(args.rows, args.quietHours, held) : args.rows,
+    items: quiet ? quiet.filter(args.rows) : args.rows,
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
     worker: async (row) => {
+      // Judged again at the start: the row read ahead (or a retry) may have waited for its
+      // token into the window. That token is lost, which only slows the run.
+      if (quiet && !quiet.admits(row)) return { kind: "done" };
       // Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send.
       const suppressed = args.journal.suppressionOf(row.to);
       if (suppressed) {
@@ -105,7 +108,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     stopped,
     interrupted: summary.reason === "signal",
     attempts: summary.started,
-    held: held.value,
+    held: quiet?.held ?? null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { HeldRows } from "../pipeline/holdQuietRows.js";
+import type { HeldRows } from "../pipeline/quietHold.js";
 
 /** The `--json` summary's `quietHours` block. */
 export interface QuietHoursSummary {
