@@ -132,6 +132,10 @@ function quietHoursOptions(command: Command): Command {
     .option(
       "--timezone <zone>",
       "IANA zone of rows without a timezone column, e.g. America/New_York (needs --quiet-hours)",
+    )
+    .option(
+      "--wait-quiet-hours",
+      "sleep until the window ends and send the held rows, instead of exiting 4",
     );
 }
 

@@ -5,11 +5,14 @@ import { UsageError } from "../errors.js";
 export interface RawQuietHoursOptions {
   quietHours?: string;
   timezone?: string;
+  waitQuietHours?: boolean;
 }
 
 export interface QuietHoursOptions {
   window: QuietWindow;
   timeZone: string;
+  /** `--wait-quiet-hours`: sleep until the window ends instead of exiting 4. */
+  wait: boolean;
 }
 
 /**
@@ -24,6 +27,9 @@ export function parseQuietHoursOptions(raw: RawQuietHoursOptions): QuietHoursOpt
     );
   }
   if (raw.quietHours === undefined) {
+    if (raw.waitQuietHours) {
+      throw new UsageError("`--wait-quiet-hours` applies only with `--quiet-hours`");
+    }
     if (raw.timezone !== undefined) {
       throw new UsageError(
         "`--timezone` applies only with `--quiet-hours`",
@@ -45,7 +51,7 @@ export function parseQuietHoursOptions(raw: RawQuietHoursOptions): QuietHoursOpt
       "e.g. `--quiet-hours 21:00-08:00 --timezone America/New_York`",
     );
   }
-  return { window: window.value, timeZone: raw.timezone.trim() };
+  return { window: window.value, timeZone: raw.timezone.trim(), wait: raw.waitQuietHours ?? false };
 }
 
 /** The flags that keep quiet hours in a printed resume command (with a leading space). */

@@ -88,6 +88,7 @@ async function resend(
     journal,
     runId: run.id,
     rows: pendingRowsByIdx(journal, run.id, moved),
+    pendingAgain: () => pendingRowsByIdx(journal, run.id, moved),
     counts: journal.counts(run.id),
     total: moved.length,
     options,

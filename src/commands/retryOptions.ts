@@ -23,6 +23,7 @@ export interface RawRetryOptions
     | "run"
     | "quietHours"
     | "timezone"
+    | "waitQuietHours"
   > {
   state?: ListFlag;
   status?: ListFlag;

@@ -104,6 +104,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       journal,
       runId: run.id,
       rows: journal.rowsInState(run.id, "pending"),
+      pendingAgain: () => journal.rowsInState(run.id, "pending"),
       counts,
       total: counts.pending,
       options,

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Journal } from "../../src/journal/journal.js";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
-import { runCli } from "../support/runCli.js";
+import { FakeClock } from "../support/fakeClock.js";
+import { runCli, runInProcess } from "../support/runCli.js";
 import { FROM, useSendFixture } from "../support/simulatorFixture.js";
 
 // Quiet hours as a cron job meets them: a child process, the simulator, the real clock. The
@@ -152,6 +153,72 @@ describe("send --quiet-hours", () => {
     });
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(named);
+    expect(sim.messages()).toHaveLength(0);
+  });
+});
+
+describe("send --wait-quiet-hours", () => {
+  it("sleeps until the window ends, then sends the held rows and exits 0", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.csv", "to,body\n+12025550101,a\n+12025550102,b\n");
+    // Virtual time from 07:59:58 in New York: the window ends two seconds in.
+    const clock = new FakeClock();
+    const start = Date.parse("2026-12-02T12:59:58Z");
+    const result = await runInProcess(
+      [
+        "send",
+        list,
+        "--from",
+        FROM,
+        "--quiet-hours",
+        "21:00-08:00",
+        "--timezone",
+        NY,
+        "--wait-quiet-hours",
+        "--api-url",
+        sim.url,
+      ],
+      { env: fx.env(sim), clock, wallClock: () => start + clock.now() },
+    );
+    expect(result.stderr).toContain(
+      `quiet hours: 2 rows held; waiting until 2026-12-02T13:00:00.000Z (08:00 ${NY})`,
+    );
+    expect(result.code).toBe(0);
+    expect(sim.messages()).toHaveLength(2);
+    expect(clock.now()).toBeGreaterThanOrEqual(2000);
+  });
+
+  it("a signal while waiting keeps the rows pending and exits 130", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.csv", "to,body\n+12025550101,a\n");
+    const stop = new AbortController();
+    const clock = new FakeClock({ autoAdvance: false });
+    const running = runInProcess(
+      [
+        "send",
+        list,
+        "--from",
+        FROM,
+        "--quiet-hours",
+        "21:00-08:00",
+        "--timezone",
+        NY,
+        "--wait-quiet-hours",
+        "--api-url",
+        sim.url,
+      ],
+      {
+        env: fx.env(sim),
+        clock,
+        wallClock: () => Date.parse("2026-12-02T03:00:00Z"),
+        signal: stop.signal,
+      },
+    );
+    await vi.waitFor(() => expect(clock.pending).toBeGreaterThan(0));
+    stop.abort("SIGINT");
+    const result = await running;
+    expect(result.stderr).toContain("waiting until 2026-12-02T13:00:00.000Z");
+    expect(result.code).toBe(130);
     expect(sim.messages()).toHaveLength(0);
   });
 });
