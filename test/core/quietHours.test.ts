@@ -4,6 +4,7 @@ import {
   isTimeZone,
   parseQuietWindow,
   type QuietWindow,
+  timeZoneProblem,
 } from "../../src/core/quietHours.js";
 
 function window(text: string): QuietWindow {
@@ -129,5 +130,20 @@ describe("isTimeZone", () => {
     ["New York", false],
   ])("%s → %s", (zone, known) => {
     expect(isTimeZone(zone)).toBe(known);
+  });
+});
+
+describe("timeZoneProblem (a row's timezone column)", () => {
+  it.each<[Record<string, string | string[]>, string | null]>([
+    [{}, null],
+    [{ timezone: "" }, null],
+    [{ timezone: " Europe/Paris " }, null],
+    [
+      { timezone: "Eastern" },
+      "timezone `Eastern` is not an IANA time zone (e.g. America/New_York)",
+    ],
+    [{ timezone: ["UTC", "UTC"] }, "`timezone` must be a single value, not a list"],
+  ])("%j → %s", (fields, problem) => {
+    expect(timeZoneProblem(fields)).toBe(problem);
   });
 });
