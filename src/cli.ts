@@ -152,6 +152,23 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
     );
 }
 
+/** `--quiet-hours` and `--timezone`: shared by send and retry. */
+function quietHoursOptions(command: Command): Command {
+  return command
+    .option(
+      "--quiet-hours <HH:MM-HH:MM>",
+      "hold rows whose recipient's local time is in this window (exits 4 with them pending)",
+    )
+    .option(
+      "--timezone <zone>",
+      "IANA zone of rows without a timezone column, e.g. America/New_York (needs --quiet-hours)",
+    )
+    .option(
+      "--wait-quiet-hours",
+      "sleep until the window ends and send the held rows, instead of exiting 4",
+    );
+}
+
 /** For every command that talks to Twilio. */
 function profileOption(): Option {
   return new Option(
@@ -451,6 +468,9 @@ function buildProgram(
       setExit(await demo(raw, env));
     });
 
+  for (const command of program.commands) {
+    if (command.name() === "send" || command.name() === "retry") quietHoursOptions(command);
+  }
   return program;
 }
 

@@ -6,6 +6,7 @@ export const ExitCode = {
   ok: 0,
   rowsFailed: 1,
   inDoubt: 3,
+  quietHours: 4,
   usage: 64,
   dataErr: 65,
   noInput: 66,

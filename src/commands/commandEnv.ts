@@ -12,6 +12,11 @@ export interface CommandEnv {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean; columns?: number };
   clock: Clock;
+  /**
+   * Wall-clock milliseconds since the epoch, for quiet hours (`clock` is monotonic).
+   * @default Date.now
+   */
+  wallClock?: () => number;
   /** Aborted on the first SIGINT/SIGTERM: stop starting new work, finish what is in flight. */
   signal: AbortSignal;
 }

@@ -12,6 +12,7 @@ import {
 } from "../pipeline/selectRetryRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
+import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
 import { renderNamedWarnings, renderRetryChoice, renderRetryRow } from "../ui/renderRetry.js";
 import { renderSummary } from "../ui/renderSummary.js";
 import { type RunSummary, runInfo } from "../ui/runSummary.js";
@@ -19,6 +20,7 @@ import type { CommandEnv } from "./commandEnv.js";
 import { journalFlag } from "./journalFlag.js";
 import { lockOptionsFor } from "./lockOptions.js";
 import { openRunJournal } from "./openRunJournal.js";
+import { quietHoursFlags } from "./quietHoursOptions.js";
 import type { RetryOptions } from "./retryOptions.js";
 import { sendWithProgress } from "./sendWithProgress.js";
 import { summariseRun } from "./summariseRun.js";
@@ -108,6 +110,7 @@ async function resend(
     journal,
     runId: run.id,
     rows: selection.pendingRows(),
+    pendingAgain: () => selection.pendingRows(),
     counts: journal.counts(run.id),
     total: moved,
     options,
@@ -117,8 +120,12 @@ async function resend(
     lock,
   });
   const retried = selection.counts();
-  const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried);
-  const stoppedBy = sending.stop?.reason ?? null;
+  const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried, sending.held?.rows);
+  const quiet =
+    sending.held && options.quietHours
+      ? quietHoursSummary(sending.held, options.quietHours.window.text)
+      : null;
+  const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
   const summary = summarise(
     journal,
     run,
@@ -129,6 +136,7 @@ async function resend(
       exitCode,
       stoppedBy,
       resume: retried.pending > 0 ? resumeCommand(run, options, env) : null,
+      ...(quiet ? { quietHours: quiet } : {}),
     },
   );
   if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -204,7 +212,7 @@ function describeCounts(counts: Record<string, number>): string {
 
 /** Rows left pending (interrupted, or stopped) carry on with `--state pending`. */
 function resumeCommand(run: RunRecord, options: RetryOptions, env: CommandEnv): string {
-  return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`;
+  return `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}${quietHoursFlags(options.quietHours)}`;
 }
 
 /** Sending an in-doubt row again is the operator's call, and may reach the person twice. */

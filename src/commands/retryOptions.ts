@@ -1,6 +1,7 @@
 import type { RetryFilter } from "../core/decideRetry.js";
 import { UsageError } from "../errors.js";
 import { type LockFlags, parseLockFlags } from "./lockOptions.js";
+import { parseQuietHoursOptions, type QuietHoursOptions } from "./quietHoursOptions.js";
 import {
   type ListFlag,
   parseCodeList,
@@ -23,6 +24,9 @@ export interface RawRetryOptions
     | "journal"
     | "run"
     | "breakLock"
+    | "quietHours"
+    | "timezone"
+    | "waitQuietHours"
   > {
   state?: ListFlag;
   status?: ListFlag;
@@ -38,6 +42,7 @@ export interface RetryOptions extends ScheduleOptions {
   dryRun: boolean;
   json: boolean;
   lock: LockFlags;
+  quietHours: QuietHoursOptions | undefined;
 }
 
 export const RETRY_STATES = ["failed", "pending", "in_doubt"] as const;
@@ -62,5 +67,6 @@ export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv):
     dryRun: raw.dryRun ?? false,
     json: raw.json ?? false,
     lock: parseLockFlags(raw, env),
+    quietHours: parseQuietHoursOptions(raw),
   };
 }

@@ -9,6 +9,7 @@ import { DEFAULT_API } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
+import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
 import { confirmQuestion, renderCost } from "../ui/renderCost.js";
 import { renderRejectedRows } from "../ui/renderRejectedRows.js";
 import { renderPlan, renderSummary } from "../ui/renderSummary.js";
@@ -17,6 +18,7 @@ import type { CommandEnv } from "./commandEnv.js";
 import { estimateRunCost } from "./estimateRunCost.js";
 import { journalFlag } from "./journalFlag.js";
 import { lockOptionsFor } from "./lockOptions.js";
+import { quietHoursFlags } from "./quietHoursOptions.js";
 import { RejectedRows } from "./rejectedRows.js";
 import { sayDelimiter } from "./sayDelimiter.js";
 import type { SendOptions } from "./sendOptions.js";
@@ -168,6 +170,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       journal,
       runId: run.id,
       rows: journal.rowsInState(run.id, "pending"),
+      pendingAgain: () => journal.rowsInState(run.id, "pending"),
       counts,
       total: counts.pending,
       options,
@@ -176,8 +179,12 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       lock,
     });
     const final = journal.counts(run.id);
-    const exitCode = sending.stop?.exitCode ?? exitCodeFor(final);
-    const stoppedBy = sending.stop?.reason ?? null;
+    const exitCode = sending.stop?.exitCode ?? exitCodeFor(final, sending.held?.rows);
+    const quiet =
+      sending.held && options.quietHours
+        ? quietHoursSummary(sending.held, options.quietHours.window.text)
+        : null;
+    const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
     const summary = summariseRun(journal, run.id, {
       attempts: sending.attempts,
       durationMs: sending.durationMs,
@@ -185,6 +192,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       stoppedBy,
       plan: plan ?? null,
       resume: final.pending > 0 ? resumeCommand(options, run.id, run.name, env) : null,
+      ...(quiet ? { quietHours: quiet } : {}),
     });
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
     else out(renderSummary(summary, colors));
@@ -228,7 +236,7 @@ function resumeCommand(
 ): string {
   // The stdin list cannot be read again: resume from the journal alone, the same journal.
   if (options.input === "-" && !name) {
-    return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}`;
+    return `twilio-bulk retry --state pending --run ${runId}${journalFlag(options.journal, env)}${quietHoursFlags(options.quietHours)}`;
   }
   return options.invocation;
 }

@@ -5,9 +5,14 @@ import type { InputFormat } from "../input/openInput.js";
 import { API_NAMES, DEFAULT_API, operationFlags } from "../operations/registry.js";
 import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseChoice, parseNumberOption, parseUrlOption } from "./parseOptions.js";
+import {
+  parseQuietHoursOptions,
+  type QuietHoursOptions,
+  type RawQuietHoursOptions,
+} from "./quietHoursOptions.js";
 
 /** Options as commander hands them over: strings, or booleans for switches. */
-export interface RawSendOptions {
+export interface RawSendOptions extends RawQuietHoursOptions {
   format?: string;
   toColumn?: string;
   body?: string;
@@ -79,6 +84,8 @@ export interface SendOptions extends ScheduleOptions {
   /** The operations' flags that were given, by key. */
   operation: Record<string, string>;
   suppressLandlines: boolean;
+  /** `--quiet-hours` with its `--timezone`; not part of the run's identity. */
+  quietHours: QuietHoursOptions | undefined;
   /** How the operator started this command, to print as the way to resume it. */
   invocation: string;
   lock: LockFlags;
@@ -190,6 +197,7 @@ export function parseSendOptions(
     }),
     delimiter: raw.delimiter === undefined ? undefined : parseDelimiter(raw.delimiter),
     rowsOut: raw.rowsOut,
+    quietHours: parseQuietHoursOptions(raw),
     invocation,
     lock: parseLockFlags(raw, env),
   };

@@ -4,11 +4,14 @@ import { type CliError, interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { operationOf } from "../operations/registry.js";
+import { abortableSleep } from "../pipeline/abortableSleep.js";
+import type { HeldRows } from "../pipeline/quietHold.js";
 import { sendRows } from "../pipeline/sendRows.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { createProgressReporter } from "../ui/progressReporter.js";
 import type { CommandEnv } from "./commandEnv.js";
 import { openTwilio } from "./openMessenger.js";
+import type { QuietHoursOptions } from "./quietHoursOptions.js";
 import type { ScheduleOptions } from "./sendOptions.js";
 
 export interface SendingOutcome {
@@ -16,16 +19,20 @@ export interface SendingOutcome {
   durationMs: number;
   /** Why sending ended before every row was tried, with the exit code that says so. */
   stop: { exitCode: number; reason: string; fatal: boolean } | null;
+  /** Rows left pending because their recipients are inside quiet hours. */
+  held: HeldRows | null;
 }
 
 export interface SendWithProgressArgs {
   journal: Journal;
   runId: number;
   rows: AsyncIterable<SendableRow>;
+  /** The pending rows read afresh, for a second pass after waiting out quiet hours. */
+  pendingAgain?: () => AsyncIterable<SendableRow>;
   /** The run's counts before sending; updated as rows are decided, for the progress display. */
   counts: StateCounts;
   total: number;
-  options: ScheduleOptions;
+  options: ScheduleOptions & { quietHours?: QuietHoursOptions | undefined };
   credentials: Credentials;
   env: CommandEnv;
   /** The run's lock: sending stops, exit 75, once it is found taken over. */
@@ -55,31 +62,43 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   };
   progress.start(args.total);
   journal.markRunStarted(args.runId);
+  const wallClock = env.wallClock ?? Date.now;
   let result: Awaited<ReturnType<typeof sendRows>>;
   let attempts = 0;
+  let rows = args.rows;
   try {
-    result = await sendRows({
-      journal,
-      rows: args.rows,
-      api,
-      schedule: options,
-      suppressLandlines: runOptions.suppressLandlines === true,
-      retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
-      clock: env.clock,
-      // A lost lock stops the starts like a signal; the journal refuses any that slip past.
-      signal: AbortSignal.any([env.signal, args.lock.lost]),
-      onAttempt: (_row, record) => {
-        attempts++;
-        if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);
-      },
-      // A number that opted out earlier in this run: skipped without a request.
-      onSkip: () => decided("skipped"),
-      defaultSender: defaultSender((runOptions.sending ?? {}) as Record<string, unknown>),
-    });
+    for (;;) {
+      result = await sendRows({
+        journal,
+        rows,
+        api,
+        schedule: options,
+        suppressLandlines: runOptions.suppressLandlines === true,
+        retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
+        clock: env.clock,
+        // A lost lock stops the starts like a signal; the journal refuses any that slip past.
+        signal: AbortSignal.any([env.signal, args.lock.lost]),
+        onAttempt: (_row, record) => {
+          attempts++;
+          if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);
+        },
+        // A number that opted out earlier in this run: skipped without a request.
+        onSkip: () => decided("skipped"),
+        quietHours: options.quietHours && { ...options.quietHours, now: wallClock },
+        defaultSender: defaultSender((runOptions.sending ?? {}) as Record<string, unknown>),
+      });
+      const again = options.quietHours?.wait ? args.pendingAgain : undefined;
+      if (!again || !result.held || result.stopped || result.interrupted) break;
+      if (!(await waitOutQuietHours(result.held, env, wallClock))) {
+        result = { ...result, interrupted: true };
+        break;
+      }
+      rows = again();
+    }
   } catch (error) {
     // A start refused by the fence before a heartbeat saw the takeover: the same stop.
     if (args.lock.check()) throw error;
-    result = { stopped: null, interrupted: true, attempts };
+    result = { stopped: null, interrupted: true, attempts, held: null };
   } finally {
     progress.stop();
     api.close();
@@ -100,5 +119,19 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   } else if (result.interrupted) {
     stop = { ...interruption(env.signal), fatal: false };
   }
-  return { attempts: result.attempts, durationMs: env.clock.now() - startedAt, stop };
+  return { attempts, durationMs: env.clock.now() - startedAt, stop, held: result.held };
+}
+
+/** `--wait-quiet-hours`: sleeps until the earliest held row may go; false when a signal came. */
+async function waitOutQuietHours(
+  held: HeldRows,
+  env: CommandEnv,
+  wallClock: () => number,
+): Promise<boolean> {
+  const rows = held.rows === 1 ? "1 row" : `${held.rows} rows`;
+  env.stderr.write(
+    `quiet hours: ${rows} held; waiting until ${new Date(held.resumeAt).toISOString()} (${held.localEnd} ${held.timeZone}). Ctrl-C stops and keeps them pending.\n`,
+  );
+  await abortableSleep(env.clock, held.resumeAt - wallClock(), env.signal);
+  return !env.signal.aborted;
 }

@@ -59,10 +59,13 @@ export interface SendableRow {
   /** The operation's request, as its builder made it (a MessageRequest for `messages`). */
   request: object;
   attempts: number;
+  /** The row's `timezone` column (checked at pre-flight), for quiet hours; null when absent. */
+  timeZone: string | null;
 }
 
 /** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
-export const SENDABLE_COLUMNS = "idx, line, api, to_number, request_json, attempts";
+export const SENDABLE_COLUMNS =
+  "idx, line, api, to_number, request_json, attempts, json_extract(fields_json, '$.timezone') AS time_zone";
 
 /** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
 export interface RawSendableRow {
@@ -72,6 +75,7 @@ export interface RawSendableRow {
   to_number: string;
   request_json: string;
   attempts: number;
+  time_zone: unknown;
 }
 
 export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
@@ -83,6 +87,8 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
     to: r.to_number,
     request: JSON.parse(r.request_json) as object,
     attempts: r.attempts,
+    timeZone:
+      typeof r.time_zone === "string" && r.time_zone.trim() !== "" ? r.time_zone.trim() : null,
   };
 }
 

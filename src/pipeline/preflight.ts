@@ -1,3 +1,4 @@
+import { timeZoneProblem } from "../core/quietHours.js";
 import { CliError, interruption } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
 import type { Journal, NewRow } from "../journal/journal.js";
@@ -63,7 +64,7 @@ export async function preflight(
 
   for await (const record of records) {
     if (options.signal?.aborted) throw interrupted(options.signal);
-    const built = buildRow(record.fields, options.defaults);
+    const built = withTimeZone(buildRow(record.fields, options.defaults), record);
     const row = decideRow(record, built, plan.rows, {
       duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
       suppression: (to) => journal.suppressionOf(to),
@@ -132,6 +133,15 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
     }
   }
   return row;
+}
+
+/** A row's own time zone decides its quiet hours: an unknown one makes the row invalid. */
+function withTimeZone(built: BuiltRow, record: InputRecord): BuiltRow {
+  const problem = timeZoneProblem(record.fields);
+  if (problem === null) return built;
+  if (!built.ok) return { ...built, reason: `${built.reason}; ${problem}` };
+  const { api, texts, segments } = built;
+  return { ok: false, reason: problem, to: built.to, api, texts, segments };
 }
 
 function interrupted(signal: AbortSignal): CliError {

@@ -9,6 +9,7 @@ import { addSuppression } from "../journal/suppressionList.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
+import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
 
 export interface Schedule {
   rate: number;
@@ -38,6 +39,8 @@ export interface SendRowsArgs {
    * using it.
    */
   defaultSender?: { from?: string | undefined; messagingServiceSid?: string | undefined };
+  /** Rows whose recipient's local time is inside this window stay pending, unsent. */
+  quietHours?: QuietHours | undefined;
 }
 
 export interface SendRowsResult {
@@ -45,6 +48,8 @@ export interface SendRowsResult {
   stopped: { exitCode: 77 | 78; message: string } | null;
   interrupted: boolean;
   attempts: number;
+  /** Rows left pending for quiet hours, and when the earliest of them may be sent. */
+  held: HeldRows | null;
 }
 
 /**
@@ -56,14 +61,18 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
   const commits = new GroupCommit(args.journal.db);
   let stopped: SendRowsResult["stopped"] = null;
+  const quiet = args.quietHours && new QuietHold(args.quietHours);
   const summary = await dispatch<SendableRow>({
-    items: args.rows,
+    items: quiet ? quiet.filter(args.rows) : args.rows,
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
     // Checked before the row takes a token, so a skipped row costs the others no rate.
     skip: (row) => skipIfSuppressed(args, row),
     worker: async (row) => {
+      // Judged again at the start: the row read ahead (or a retry) may have waited for its
+      // token into the window. That token is lost, which only slows the run.
+      if (quiet && !quiet.admits(row)) return { kind: "done" };
       const op = operationOf(row.api);
       // Checked again: an opt-out answered while this row waited for its token.
       if (skipIfSuppressed(args, row)) return { kind: "done" };
@@ -99,7 +108,12 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       }
     },
   });
-  return { stopped, interrupted: summary.reason === "signal", attempts: summary.started };
+  return {
+    stopped,
+    interrupted: summary.reason === "signal",
+    attempts: summary.started,
+    held: quiet?.held ?? null,
+  };
 }
 
 /** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send. */

@@ -1,6 +1,7 @@
 import type { StateCounts } from "../core/rowState.js";
 import type { RunRecord } from "../journal/journal.js";
 import type { Plan } from "../pipeline/preflight.js";
+import type { QuietHoursSummary } from "./quietHoursNote.js";
 
 /** The `--json` summary of send and retry; the table below renders the same object. */
 export interface RunSummary {
@@ -24,6 +25,8 @@ export interface RunSummary {
   stoppedBy: string | null;
   /** The command that carries on, when rows are left pending. */
   resume: string | null;
+  /** Present when rows were held for quiet hours: how many, and when to run again. */
+  quietHours?: QuietHoursSummary;
 }
 
 export function runInfo(run: RunRecord): RunSummary["run"] {

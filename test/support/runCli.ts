@@ -112,6 +112,8 @@ export function runCli(
 
 export interface InProcessRun extends CliRun {
   clock?: Clock;
+  /** Wall-clock ms since the epoch, for quiet hours; tie it to a fake `clock` to wait them out. */
+  wallClock?: () => number;
   /** Pretend stdout is a terminal (for colours); stderr stays a pipe, so no progress bar. */
   stdoutIsTTY?: boolean;
   signal?: AbortSignal;
@@ -151,6 +153,7 @@ export async function runInProcess(
     clock: options.clock ?? systemClock,
     signal: options.signal ?? new AbortController().signal,
   };
+  if (options.wallClock) env.wallClock = options.wallClock;
   let code: number;
   try {
     code = await run([...args], env);
