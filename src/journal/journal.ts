@@ -5,6 +5,8 @@ import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../cor
 import { cachedStatement } from "./cachedStatement.js";
 import { type Db, openDatabase } from "./openDatabase.js";
 import { pageByIdx } from "./pageByIdx.js";
+import { PreflightKeys } from "./preflightKeys.js";
+import { packRequest, unpackRequest } from "./requestColumn.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
 
@@ -57,7 +59,7 @@ export interface SendableRow {
 }
 
 /** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
-export const SENDABLE_COLUMNS = "idx, line, to_number, request_json, attempts";
+export const SENDABLE_COLUMNS = "idx, line, to_number, request_json, fields_json, attempts";
 
 /** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
 export interface RawSendableRow {
@@ -65,6 +67,7 @@ export interface RawSendableRow {
   line: number;
   to_number: string;
   request_json: string;
+  fields_json: string;
   attempts: number;
 }
 
@@ -74,7 +77,7 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
     idx: r.idx,
     line: r.line,
     to: r.to_number,
-    request: JSON.parse(r.request_json) as MessageRequest,
+    request: unpackRequest(r.request_json, r.to_number, r.fields_json),
     attempts: r.attempts,
   };
 }
@@ -131,6 +134,7 @@ function toRun(r: RunRow): RunRecord {
 export class Journal {
   readonly db: Db;
   private readonly now: () => number;
+  private readonly keys: PreflightKeys;
 
   constructor(
     readonly path: string,
@@ -138,6 +142,7 @@ export class Journal {
   ) {
     this.db = openDatabase(path);
     this.now = options.now ?? Date.now;
+    this.keys = new PreflightKeys(this.db);
   }
 
   close(): void {
@@ -207,6 +212,7 @@ export class Journal {
 
   /** Pre-flight is complete: the rows are all journaled and the run may send. */
   markRunReady(runId: number, input: { hash: string; bytes: number; identity: string }): void {
+    this.keys.forget(runId);
     const now = this.now();
     this.stmt(
       `UPDATE runs SET phase = 'ready', input_hash = ?, input_bytes = ?, identity = ?,
@@ -237,6 +243,7 @@ export class Journal {
 
   /** Throws away a run whose pre-flight failed or was interrupted: nothing of it was sent. */
   deleteUnsentRun(runId: number): void {
+    this.keys.forget(runId);
     this.db
       .transaction(() => {
         const attempted = this.stmt("SELECT 1 FROM attempts WHERE run_id = ? LIMIT 1").get(runId);
@@ -249,41 +256,53 @@ export class Journal {
 
   // --- rows -----------------------------------------------------------------------------
 
-  /** Inserts pre-flight rows in one transaction (the caller batches, e.g. 500 at a time). */
+  /**
+   * Inserts pre-flight rows in one transaction (the caller batches, e.g. 500 at a time).
+   * These commits skip the fsync: a run still preparing is thrown away and pre-flighted again
+   * from the top if the process or the machine stops, and markRunReady's commit, which is
+   * synchronous=FULL, makes every row written before it durable with its own.
+   */
   insertRows(runId: number, rows: readonly NewRow[]): void {
     const now = this.now();
     const insert = this.stmt(
-      `INSERT INTO rows (run_id, idx, line, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO rows (run_id, idx, line, to_number, request_json, fields_json, segments, state, reason, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db
-      .transaction(() => {
-        for (const r of rows) {
-          insert.run(
-            runId,
-            r.idx,
-            r.line,
-            r.to,
-            r.request ? JSON.stringify(r.request) : null,
-            JSON.stringify(r.fields),
-            r.dedupeKey,
-            r.segments,
-            r.state,
-            r.reason,
-            now,
-          );
-        }
-      })
-      .immediate();
+    const keys = this.keys.writer(runId);
+    this.db.pragma("synchronous = NORMAL");
+    try {
+      this.db
+        .transaction(() => {
+          for (const r of rows) {
+            insert.run(
+              runId,
+              r.idx,
+              r.line,
+              r.to,
+              r.request ? packRequest(r.request, r.to, r.fields) : null,
+              JSON.stringify(r.fields),
+              r.segments,
+              r.state,
+              r.reason,
+              now,
+            );
+            if (r.dedupeKey !== null) keys.add(r.dedupeKey, r.line);
+          }
+        })
+        .immediate();
+    } finally {
+      this.db.pragma("synchronous = FULL");
+    }
   }
 
-  /** The line of an earlier row of the run with the same dedupe key, if there is one. */
+  /** The line of an earlier row of the run (pre-flighted by this connection) with the same dedupe key. */
   findDuplicateLine(runId: number, dedupeKey: string): number | undefined {
-    const row = this.stmt(
-      // Without statistics SQLite walks the run's primary key here: quadratic over a pre-flight.
-      "SELECT line FROM rows INDEXED BY rows_dedupe WHERE run_id = ? AND dedupe_key = ? ORDER BY idx LIMIT 1",
-    ).get(runId, dedupeKey) as { line: number } | undefined;
-    return row?.line;
+    return this.keys.lineOf(runId, dedupeKey);
+  }
+
+  /** Whether any number is suppressed: when none is, the pre-flight need not ask row by row. */
+  hasSuppressions(): boolean {
+    return this.stmt("SELECT 1 FROM suppressions LIMIT 1").get() !== undefined;
   }
 
   /**

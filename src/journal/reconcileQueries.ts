@@ -2,6 +2,7 @@ import type { MessageRequest } from "../core/messageRequest.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pagesByIdx } from "./pageByIdx.js";
+import { unpackRequest } from "./requestColumn.js";
 
 /** An in-doubt row with the times of its attempts, as reconcile needs it. */
 export interface InDoubtRow {
@@ -9,7 +10,6 @@ export interface InDoubtRow {
   line: number;
   to: string;
   request: MessageRequest;
-  dedupeKey: string | null;
   /** Wall-clock ms when its first attempt now in doubt started: where the search starts. */
   firstAttemptAt: number;
   /** Wall-clock ms when its latest attempt started: what the grace period is counted from. */
@@ -21,7 +21,7 @@ interface RawInDoubtRow {
   line: number;
   to_number: string;
   request_json: string;
-  dedupe_key: string | null;
+  fields_json: string;
   updated_at: number;
   first_at: number | null;
   last_at: number | null;
@@ -37,7 +37,7 @@ export function* inDoubtPages(
   pageSize = 200,
 ): Generator<InDoubtRow[]> {
   const page = journal.db.prepare(
-    `SELECT r.idx, r.line, r.to_number, r.request_json, r.dedupe_key, r.updated_at,
+    `SELECT r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
@@ -53,8 +53,7 @@ export function* inDoubtPages(
         idx: r.idx,
         line: r.line,
         to: r.to_number,
-        request: JSON.parse(r.request_json) as MessageRequest,
-        dedupeKey: r.dedupe_key,
+        request: unpackRequest(r.request_json, r.to_number, r.fields_json),
         firstAttemptAt: r.first_at ?? last,
         lastAttemptAt: last,
       };

@@ -84,6 +84,11 @@ export const MIGRATIONS: readonly string[] = [
     acquired_at   INTEGER NOT NULL
   );
   `,
+  // Dedupe keys are looked up only while a run is pre-flighted, in a TEMP table of that
+  // connection (journal/preflightKeys.ts): new rows leave dedupe_key NULL, and its index goes.
+  `
+  DROP INDEX IF EXISTS rows_dedupe;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -42,14 +42,17 @@ export async function preflight(
     suppressed: 0,
     segments: 0,
   };
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   let batch: NewRow[] = [];
   // Keys seen in the batch not yet written, which the journal's index cannot see.
   let batchKeys = new Map<string, number>();
+  // Asked once a batch: most journals suppress no number, and then no row needs a look-up.
+  let anySuppressed = journal.hasSuppressions();
   const flush = () => {
     if (batch.length > 0) journal.insertRows(runId, batch);
     batch = [];
     batchKeys = new Map();
+    anySuppressed = journal.hasSuppressions();
   };
 
   for await (const record of records) {
@@ -57,7 +60,7 @@ export async function preflight(
     const built = buildRequest(record, options.defaults);
     const row = decideRow(record, built, plan.rows, {
       duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
-      suppression: (to) => journal.suppressionOf(to),
+      suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
       allowDuplicates: options.allowDuplicates,
     });
     plan.rows++;
