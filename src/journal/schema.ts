@@ -84,8 +84,8 @@ export const MIGRATIONS: readonly string[] = [
     acquired_at   INTEGER NOT NULL
   );
   `,
-  // Dedupe keys are looked up only while a run is pre-flighted, in a TEMP table of that
-  // connection (journal/preflightKeys.ts): new rows leave dedupe_key NULL, and its index goes.
+  // New rows keep 16 bytes of their dedupe key (journal/dedupeKeys.ts), looked up through the
+  // recipient's rows (rows_to): the index on the keys, which are hashes, cost a page write a row.
   `
   DROP INDEX IF EXISTS rows_dedupe;
   `,

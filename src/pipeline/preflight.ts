@@ -59,7 +59,7 @@ export async function preflight(
     if (options.signal?.aborted) throw interrupted(options.signal);
     const built = buildRequest(record, options.defaults);
     const row = decideRow(record, built, plan.rows, {
-      duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
+      duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
       suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
       allowDuplicates: options.allowDuplicates,
     });
@@ -87,7 +87,7 @@ export async function preflight(
 }
 
 interface Lookups {
-  duplicateOf(key: string): number | undefined;
+  duplicateOf(key: string, to: string): number | undefined;
   suppression(to: string): { reason: string } | undefined;
   allowDuplicates: boolean;
 }
@@ -117,7 +117,7 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
   const suppressed = lookups.suppression(built.request.to);
   if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
   if (!lookups.allowDuplicates) {
-    const earlier = lookups.duplicateOf(built.dedupeKey);
+    const earlier = lookups.duplicateOf(built.dedupeKey, built.request.to);
     if (earlier !== undefined) {
       return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
     }

@@ -99,23 +99,33 @@ function newRun(journal: Journal): number {
 }
 
 describe("dedupe keys", () => {
-  it("are found during the pre-flight, the earliest line first, and not kept in the journal", () => {
+  it("find the earliest row with the key, as 16 bytes, through the recipient's rows", () => {
     const path = join(dir.path, "j.db");
     const journal = new Journal(path);
     const runId = newRun(journal);
     const other = newRun(journal);
-    expect(journal.findDuplicateLine(runId, "a".repeat(64))).toBeUndefined();
+    expect(journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBeUndefined();
     journal.insertRows(runId, [row(0, "a".repeat(64)), row(1, "k"), row(2, null)]);
     journal.insertRows(runId, [row(3, "k")]);
-    expect(journal.findDuplicateLine(runId, "a".repeat(64))).toBe(2);
-    expect(journal.findDuplicateLine(runId, "k")).toBe(3);
-    expect(journal.findDuplicateLine(runId, "b".repeat(64))).toBeUndefined();
-    expect(journal.findDuplicateLine(other, "k")).toBeUndefined();
-    journal.markRunReady(runId, { hash: "h", bytes: 1, identity: "id" });
-    expect(journal.findDuplicateLine(runId, "k")).toBeUndefined();
-    const stored = journal.db.prepare("SELECT dedupe_key FROM rows").pluck().all();
-    expect(stored).toEqual([null, null, null, null]);
+    expect(journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBe(2);
+    expect(journal.findDuplicateLine(runId, "k", TO)).toBe(3);
+    expect(journal.findDuplicateLine(runId, "b".repeat(64), TO)).toBeUndefined();
+    expect(journal.findDuplicateLine(other, "k", TO)).toBeUndefined();
+    const stored = journal.db.prepare("SELECT dedupe_key FROM rows ORDER BY idx").pluck().all();
+    expect(stored).toEqual([
+      Buffer.from("a".repeat(32), "hex"),
+      expect.any(Buffer),
+      null,
+      expect.any(Buffer),
+    ]);
+    expect((stored[1] as Buffer).length).toBe(16);
     journal.close();
+
+    // Another connection, with no filter of its own, asks the journal.
+    const reopened = new Journal(path);
+    expect(reopened.findDuplicateLine(runId, "k", TO)).toBe(3);
+    expect(reopened.findDuplicateLine(runId, "k", "+14155559999")).toBeUndefined();
+    reopened.close();
   });
 });
 
