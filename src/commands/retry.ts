@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import { CliError, ExitCode } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
@@ -10,6 +9,7 @@ import {
   type RetryChoice,
   selectRetryRows,
 } from "../pipeline/selectRetryRows.js";
+import { readerGone, writeText } from "../report/writeText.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
@@ -37,7 +37,7 @@ export interface RetrySummary extends RunSummary {
  * in doubt), so rows left alone on purpose do not fail it forever.
  */
 export async function retry(options: RetryOptions, env: CommandEnv): Promise<number> {
-  const credentials = options.dryRun ? undefined : readCredentials(env.env);
+  const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
   const { journal, run } = openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
@@ -168,18 +168,18 @@ async function dryRun(
   }
   const choice = describeChoice(tally);
   env.stderr.write(inDoubtWarning(tally.namedInDoubt, true));
-  const write = async (text: string) => {
-    if (!env.stdout.write(text) && !env.stdout.writableEnded) await once(env.stdout, "drain");
-  };
+  const write = (text: string) => writeText(env.stdout, text);
   if (options.json) {
     const head = { dryRun: true, run: runInfo(run), retry: choice };
     await write(`${JSON.stringify(head).slice(0, -1)},"rows":[`);
   } else {
-    env.stdout.write(renderRetryChoice(choice, label(run), colorsFor(env.stdout, env.env)));
+    await write(renderRetryChoice(choice, label(run), colorsFor(env.stdout, env.env)));
     env.stderr.write(renderNamedWarnings(choice));
   }
   let listed = 0;
   for (const action of selectRetryRows(journal, run.id, options.filter, emptyTally())) {
+    // The reader has gone (`| head`): the rest of the list would be written nowhere.
+    if (readerGone(env.stdout)) break;
     if (action.kind !== "retry") continue;
     if (options.json) await write(`${listed > 0 ? "," : ""}${JSON.stringify(action.row)}`);
     else await write(renderRetryRow(action.row));

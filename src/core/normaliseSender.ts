@@ -12,6 +12,22 @@ const PHONE_LIKE = /^[+\d\s().-]+$/;
  * alphanumeric sender ID (both kept as written).
  */
 export function normaliseSender(raw: string, defaultCountry?: CountryCode): NormalisedSender {
+  // A list is mostly sent from one number (--from, or the same `from` on every row): parsing
+  // it again for each row was a third of the pre-flight's phone parsing. Results are frozen
+  // values, so handing the same one out again is safe.
+  if (raw === last.raw && defaultCountry === last.country) return last.result;
+  const result = Object.freeze(decide(raw, defaultCountry));
+  last = { raw, country: defaultCountry, result };
+  return result;
+}
+
+let last: { raw: string; country: CountryCode | undefined; result: NormalisedSender } = {
+  raw: "",
+  country: undefined,
+  result: decide(""),
+};
+
+function decide(raw: string, defaultCountry?: CountryCode): NormalisedSender {
   const from = raw.trim();
   if (SHORT_CODE.test(from)) return { ok: true, from };
   if (PHONE_LIKE.test(from)) {

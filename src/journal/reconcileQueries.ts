@@ -1,15 +1,15 @@
-import type { MessageRequest } from "../core/messageRequest.js";
 import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pagesByIdx } from "./pageByIdx.js";
+import { unpackRequest } from "./requestColumn.js";
 
 /** An in-doubt row with the times of its attempts, as reconcile needs it. */
-export interface InDoubtRow {
+/** An in-doubt row; `Req` is what its API's reconcile reads of the request it journaled. */
+export interface InDoubtRow<Req extends object = object> {
   idx: number;
   line: number;
   to: string;
-  request: MessageRequest;
-  dedupeKey: string | null;
+  request: Req;
   /** Wall-clock ms when its first attempt now in doubt started: where the search starts. */
   firstAttemptAt: number;
   /** Wall-clock ms when its latest attempt started: what the grace period is counted from. */
@@ -21,7 +21,7 @@ interface RawInDoubtRow {
   line: number;
   to_number: string;
   request_json: string;
-  dedupe_key: string | null;
+  fields_json: string;
   updated_at: number;
   first_at: number | null;
   last_at: number | null;
@@ -31,15 +31,15 @@ interface RawInDoubtRow {
  * The run's in-doubt rows in file order, a page at a time. Keyed on idx, so settling the rows
  * of one page (which takes them out of in_doubt) does not shift the next.
  */
-export function* inDoubtPages(
+export function* inDoubtPages<Req extends object = object>(
   journal: Journal,
   runId: number,
   pageSize = 200,
-  /** Only this API's rows; all when absent. */
+  /** Only this API's rows (whose requests are `Req`); all when absent. */
   api?: string,
-): Generator<InDoubtRow[]> {
+): Generator<InDoubtRow<Req>[]> {
   const page = journal.db.prepare(
-    `SELECT r.idx, r.line, r.to_number, r.request_json, r.dedupe_key, r.updated_at,
+    `SELECT r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
@@ -56,8 +56,7 @@ export function* inDoubtPages(
         idx: r.idx,
         line: r.line,
         to: r.to_number,
-        request: JSON.parse(r.request_json) as MessageRequest,
-        dedupeKey: r.dedupe_key,
+        request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
         firstAttemptAt: r.first_at ?? last,
         lastAttemptAt: last,
       };

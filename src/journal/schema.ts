@@ -102,6 +102,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE run_locks ADD COLUMN lease_ms INTEGER;
   ALTER TABLE run_locks ADD COLUMN token TEXT;
   `,
+  // New rows keep 16 bytes of their dedupe key (journal/dedupeKeys.ts), looked up through the
+  // recipient's rows (rows_to): the index on the keys, which are hashes, cost a page write a row.
+  `
+  DROP INDEX IF EXISTS rows_dedupe;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

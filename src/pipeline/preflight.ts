@@ -52,22 +52,25 @@ export async function preflight(
     segments: 0,
     byApi: {},
   };
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   let batch: NewRow[] = [];
   // Keys seen in the batch not yet written, which the journal's index cannot see.
   let batchKeys = new Map<string, number>();
+  // Asked once a batch: most journals suppress no number, and then no row needs a look-up.
+  let anySuppressed = journal.hasSuppressions();
   const flush = () => {
     if (batch.length > 0) journal.insertRows(runId, batch);
     batch = [];
     batchKeys = new Map();
+    anySuppressed = journal.hasSuppressions();
   };
 
   for await (const record of records) {
     if (options.signal?.aborted) throw interrupted(options.signal);
     const built = withTimeZone(buildRow(record.fields, options.defaults), record);
     const row = decideRow(record, built, plan.rows, {
-      duplicateOf: (key) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key),
-      suppression: (to) => journal.suppressionOf(to),
+      duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
+      suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
       allowDuplicates: options.allowDuplicates,
     });
     plan.rows++;
@@ -96,7 +99,7 @@ export async function preflight(
 }
 
 interface Lookups {
-  duplicateOf(key: string): number | undefined;
+  duplicateOf(key: string, to: string): number | undefined;
   suppression(to: string): { reason: string } | undefined;
   allowDuplicates: boolean;
 }
@@ -127,7 +130,7 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
   const suppressed = built.texts ? lookups.suppression(built.to) : undefined;
   if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
   if (!lookups.allowDuplicates) {
-    const earlier = lookups.duplicateOf(built.dedupeKey);
+    const earlier = lookups.duplicateOf(built.dedupeKey, built.to);
     if (earlier !== undefined) {
       return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
     }

@@ -1,6 +1,7 @@
 import { classifyFetchError, type FetchFailure } from "../core/classifyFetchError.js";
 import type { Clock } from "../core/clock.js";
 import { type ListedMessage, matchMessages } from "../core/matchMessages.js";
+import type { MessageRequest } from "../core/messageRequest.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
 import type { Journal } from "../journal/journal.js";
 import {
@@ -60,7 +61,7 @@ export interface ReconcileResult {
 
 interface Group {
   to: string;
-  rows: InDoubtRow[];
+  rows: InDoubtRow<MessageRequest>[];
   tries: number;
 }
 
@@ -183,8 +184,8 @@ async function* groupsByRecipient(
   runId: number,
   api: string | undefined,
 ): AsyncGenerator<Group> {
-  for (const page of inDoubtPages(journal, runId, 200, api)) {
-    const byTo = new Map<string, InDoubtRow[]>();
+  for (const page of inDoubtPages<MessageRequest>(journal, runId, 200, api)) {
+    const byTo = new Map<string, InDoubtRow<MessageRequest>[]>();
     for (const row of page) {
       const rows = byTo.get(row.to);
       if (rows) rows.push(row);
@@ -195,7 +196,7 @@ async function* groupsByRecipient(
 }
 
 /** List by From too when every row of the group has the same plain From (not a service). */
-function commonFrom(rows: readonly InDoubtRow[]): { from?: string } {
+function commonFrom(rows: readonly InDoubtRow<MessageRequest>[]): { from?: string } {
   const from = rows[0]?.request.from;
   if (!from || from.startsWith("MG")) return {};
   return rows.every((r) => r.request.from === from) ? { from } : {};

@@ -102,6 +102,15 @@ describe("query plans", () => {
     expect(known?.plan.join("\n")).toMatch(/attempts_row \(run_id=\? AND row_idx=\?\)/);
   });
 
+  it("the pre-flight's duplicate look-up reads the recipient's rows only", async () => {
+    const plans = await plansOf((journal, runId) => {
+      expect(journal.findDuplicateLine(runId, "k1", TO)).toBe(3);
+    });
+    expect(plans).toHaveLength(1);
+    expect(wholeRunReads(plans)).toEqual([]);
+    expect(plans[0]?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
+  });
+
   it("status's and retry's queries use an index per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(rowsAwaitingDelivery(journal, runId));
