@@ -210,7 +210,7 @@ function buildProgram(
       .option("--allow-duplicates", "send rows with the same To and body more than once")
       .option(
         "--status-callback-url <url>",
-        "where Twilio reports delivery (see `listen`) for rows without a status_callback column",
+        "messages and calls: where Twilio reports status (see `listen`) for rows without a status_callback column (Verify and Studio take none)",
       )
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
@@ -484,7 +484,7 @@ function apiOptions(command: Command, apis: typeof import("./operations/registry
     )
     .option(
       "--suppress-landlines",
-      "lookup: suppress numbers a lookup finds to be landlines or invalid",
+      "lookup: suppress numbers a lookup finds to be landlines or invalid (asks every lookup for line_type_intelligence too)",
     );
   for (const flag of apis.operationFlags()) command.option(flag.flag, flag.description);
   const lines = Object.values(apis.OPERATIONS).map(

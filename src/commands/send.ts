@@ -66,6 +66,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         defaultCountry: options.defaultCountry as CountryCode | undefined,
         toColumn: options.toColumn,
         statusCallback: options.statusCallbackUrl,
+        suppression: { suppressLandlines: options.suppressLandlines },
         now: new Date(),
       },
       name: options.run,

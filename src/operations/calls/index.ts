@@ -1,5 +1,6 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildCallsRequest, type CallsRequest } from "./buildCallsRequest.js";
 
 const ANSWER: AnswerSpec = {
@@ -51,6 +52,7 @@ export const calls: Operation<CallsRequest> = {
   ],
   texts: () => false,
   build: buildCallsRequest,
+  usesRunDefaults: (request, run) => sameAsRun(request.from, run.from),
   warm(api) {
     void api.client.calls;
   },

@@ -1,12 +1,13 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildStudioRequest, STUDIO_COLUMNS, type StudioRequest } from "./buildStudioRequest.js";
 
 const ANSWER: AnswerSpec = {
   safety: "create",
   noun: "an Execution",
   sid: /^FN[0-9a-f]{32}$/,
-  // The flow is the run's: not found means every row would fail alike.
+  // Not found speaks for every row only when the flow is the run's (`usesRunDefaults`).
   fatalCodes: new Set([20404]),
   result: (body) => ({ sid: body.sid, status: body.status }),
 };
@@ -31,6 +32,8 @@ export const studio: Operation<StudioRequest> = {
   columns: STUDIO_COLUMNS,
   texts: () => true,
   build: buildStudioRequest,
+  usesRunDefaults: (request, run) =>
+    sameAsRun(request.flowSid, run.options.flowSid) && sameAsRun(request.from, run.from),
   warm(api) {
     void api.client.studio.v2;
   },

@@ -1,13 +1,17 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildVerifyRequest, type VerifyRequest } from "./buildVerifyRequest.js";
 
 const ANSWER: AnswerSpec = {
   safety: "create",
   noun: "a Verification",
   sid: /^VE[0-9a-f]{32}$/,
-  // The service is the run's: not found means every row would fail alike.
+  // Not found speaks for every row only when the service is the run's (`usesRunDefaults`).
   fatalCodes: new Set([20404]),
+  // Twilio blocks the number for about ten minutes (60203: five sends without a check; 60212:
+  // many starts in a short time): a retry within the run's backoff would meet the same 429.
+  failNowCodes: new Set([60203, 60212]),
   result: (body) => ({ sid: body.sid, status: body.status, channel: body.channel }),
 };
 
@@ -36,6 +40,7 @@ export const verify: Operation<VerifyRequest> = {
   columns: ["to", "channel", "verify_service_sid", "locale"],
   texts: (request) => request.channel === "sms" || request.channel === "whatsapp",
   build: buildVerifyRequest,
+  usesRunDefaults: (request, run) => sameAsRun(request.serviceSid, run.options.verifyServiceSid),
   warm(api) {
     void api.client.verify.v2;
   },
