@@ -100,6 +100,8 @@ export interface Operation<Req extends object = object> {
   readonly name: string;
   /** `read`: an unknown outcome changed nothing and is retried; `create`: it is in doubt. */
   readonly safety: "create" | "read";
+  /** What one request is called, singular and plural: the plan and the question count them. */
+  readonly noun: readonly [one: string, many: string];
   /** One line for `--help` and the README. */
   readonly summary: string;
   /** Twilio's own ceiling on this API's rate: the plan warns when `--rate` is above `max`. */

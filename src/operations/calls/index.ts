@@ -13,6 +13,7 @@ const ANSWER: AnswerSpec = {
 /** Calls create: `POST /2010-04-01/Accounts/{AC}/Calls.json`. */
 export const calls: Operation<CallsRequest> = {
   name: "calls",
+  noun: ["call", "calls"],
   safety: "create",
   summary: "place a voice call running a TwiML URL, inline TwiML or a TwiML App",
   rate: {

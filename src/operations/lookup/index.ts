@@ -15,6 +15,7 @@ const ANSWER: AnswerSpec = {
 /** Lookup v2: `GET /v2/PhoneNumbers/{to}`; reads only, so an unknown outcome is asked again. */
 export const lookup: Operation<LookupRequest> = {
   name: "lookup",
+  noun: ["lookup", "lookups"],
   safety: "read",
   summary: "look a number up (validity, line type, carrier) and keep the answer in the journal",
   flags: [

@@ -6,6 +6,7 @@ import { buildMessagesRequest, type MessagesRequest } from "./buildMessagesReque
 /** Messages create: `POST /2010-04-01/Accounts/{AC}/Messages.json`. */
 export const messages: Operation<MessagesRequest> = {
   name: "messages",
+  noun: ["message", "messages"],
   safety: "create",
   summary: "text a message (SMS, MMS, WhatsApp, Content templates)",
   flags: [],

@@ -15,6 +15,7 @@ const ANSWER: AnswerSpec = {
 /** Studio v2: starts a flow execution for one contact. */
 export const studio: Operation<StudioRequest> = {
   name: "studio",
+  noun: ["Studio execution", "Studio executions"],
   safety: "create",
   summary: "start a Studio flow execution (Twilio allows at most 20 per second)",
   rate: {

@@ -18,6 +18,7 @@ const ANSWER: AnswerSpec = {
 /** Verify v2: starts a verification (sends a one-time code) by sms, call, email or whatsapp. */
 export const verify: Operation<VerifyRequest> = {
   name: "verify",
+  noun: ["verification", "verifications"],
   safety: "create",
   summary: "start a Verify verification (a one-time code by sms, call, email or whatsapp)",
   flags: [
