@@ -9,7 +9,8 @@ export function canAsk(env: CommandEnv): boolean {
 }
 
 /**
- * Asks on stderr (stdout stays the command's output) and reads one line. Only `y` or `yes`
+ * Asks on stderr (stdout stays the command's output), or on stdout when stderr goes to a file
+ * (`2>err.log`), where nobody would see the question; then reads one line. Only `y` or `yes`
  * is yes; an empty line, anything else and the end of input are no. The terminal stays in
  * line mode, so Ctrl-C is the usual SIGINT, which arrives here as the command's abort signal.
  */
@@ -17,7 +18,8 @@ export async function askYesNo(question: string, env: CommandEnv): Promise<Answe
   if (env.signal.aborted) return "interrupted";
   const lines = createInterface({ input: env.stdin, terminal: false });
   const stop = new AbortController();
-  env.stderr.write(`${question} [y/N] `);
+  const terminal = (env.stderr as { isTTY?: boolean }).isTTY === true ? env.stderr : env.stdout;
+  terminal.write(`${question} [y/N] `);
   try {
     return await new Promise<Answer>((resolve) => {
       lines.once("line", (line) => resolve(/^\s*y(es)?\s*$/i.test(line) ? "yes" : "no"));

@@ -114,20 +114,6 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     const { run, plan } = prepared;
-    if (plan) {
-      out(
-        `${[renderPlan(plan, options.rate, segmentRows(plan.byApi)), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
-      );
-      // A real send lists them too: the last look at what will not be sent, before it starts.
-      out(renderRejectedRows(rejected.shown, rejected.count, colors, options.rowsOut));
-    } else
-      out(`Resuming run ${run.name ?? run.id}: ${journal.counts(run.id).pending} rows pending.\n`);
-    await rejected.close();
-    if (options.rowsOut !== undefined && (options.json || !plan)) {
-      env.stderr.write(
-        `${rejected.count} invalid and skipped rows written to ${options.rowsOut}.\n`,
-      );
-    }
     const pending = journal.counts(run.id).pending;
     // Every real send a person could stop is confirmed: a cron job has no terminal to ask.
     const confirming = !options.dryRun && !options.yes && pending > 0 && canAsk(env);
@@ -137,7 +123,21 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       { ...options, lookUp: confirming },
       credentials,
     );
+    if (plan) {
+      out(
+        `${[renderPlan(plan, options.rate, segmentRows(plan.byApi)), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
+      );
+    } else out(`Resuming run ${run.name ?? run.id}: ${pending} rows pending.\n`);
+    // The cost belongs to the plan it estimates, above the rows that are left out of it.
     if (cost) out(`${renderCost(cost)}\n`);
+    // A real send lists them too: the last look at what will not be sent, before it starts.
+    if (plan) out(renderRejectedRows(rejected.shown, rejected.count, colors, options.rowsOut));
+    await rejected.close();
+    if (options.rowsOut !== undefined && (options.json || !plan)) {
+      env.stderr.write(
+        `${rejected.count} invalid and skipped rows written to ${options.rowsOut}.\n`,
+      );
+    }
 
     if (options.dryRun) {
       if (!prepared.resumed) journal.deleteUnsentRun(run.id);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runCli } from "../support/runCli.js";
@@ -48,6 +49,23 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
     expect(result.stdout).toContain("twilio-bulk: not confirmed: nothing was sent");
     expect(sim.messages()).toHaveLength(0);
     expect(readJournal(fx.journalPath()).rows).toEqual([]);
+  });
+
+  it("asks where it can be seen when standard error goes to a file", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.csv", csvList(2));
+    const log = fx.file("err.log", "");
+    const result = await runOnTerminal(sendArgs(list), {
+      env: env(sim),
+      answer: "y\n",
+      stderrTo: log,
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Send 2 messages`);
+    expect(result.stdout).toContain("[y/N] ");
+    expect(readFileSync(log, "utf8")).not.toContain("[y/N]");
+    expect(sim.messages()).toHaveLength(2);
   });
 
   it("Ctrl-C at the question stops with 130 and sends nothing", async () => {

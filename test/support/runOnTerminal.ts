@@ -19,6 +19,8 @@ export interface TerminalRun {
   answer?: string;
   waitFor?: string;
   timeoutMs?: number;
+  /** Standard error goes to this file instead of the terminal (`2>file`). */
+  stderrTo?: string;
 }
 
 /**
@@ -26,7 +28,9 @@ export interface TerminalRun {
  * (stdout and stderr together, with the echo of what was typed) and its exit code.
  */
 export function runOnTerminal(args: readonly string[], options: TerminalRun): Promise<CliResult> {
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(" ");
+  const command =
+    [process.execPath, BIN, ...args].map(shellQuote).join(" ") +
+    (options.stderrTo === undefined ? "" : ` 2>${shellQuote(options.stderrTo)}`);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
