@@ -91,13 +91,13 @@ describe("query plans", () => {
   it("reconcile's queries use an index per recipient and per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(inDoubtPages(journal, runId));
-      knownSids(journal, runId, TO);
+      knownSids(journal, TO);
       settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
       settlePending(journal, runId, 1, "not found");
     });
     expect(plans.length).toBeGreaterThanOrEqual(4);
     expect(wholeRunReads(plans)).toEqual([]);
-    const known = plans.find((p) => p.sql.includes("duplicate_sids FROM rows"));
+    const known = plans.find((p) => p.sql.includes("duplicate_sids FROM runs"));
     expect(known?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
     expect(known?.plan.join("\n")).toMatch(/attempts_row \(run_id=\? AND row_idx=\?\)/);
   });

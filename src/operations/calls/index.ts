@@ -60,13 +60,14 @@ export const calls: Operation<CallsRequest> = {
   classify: (result, nowMs) => classifyAnswer(result, ANSWER, nowMs),
   reconcile: {
     kind: "search",
-    // Not by StartTime: a call still queued has not started, and would be missed.
+    // Not by StartTime: a call still queued has not started, and would be missed. Newest first,
+    // so the list is complete once it reaches back past the window.
     async find(api, query) {
       const found = await api.client.calls.list({
         to: query.request.to,
         from: query.request.from,
-        limit: 1000,
-        pageSize: 1000,
+        limit: query.limit,
+        pageSize: Math.min(1000, query.limit),
       });
       return found.map((c) => ({
         sid: c.sid,
@@ -76,6 +77,8 @@ export const calls: Operation<CallsRequest> = {
         createdAt: c.dateCreated ? c.dateCreated.getTime() : null,
       }));
     },
+    // A listed call shows no URL, TwiML or App: calls to one number from one sender look alike.
+    key: (request) => JSON.stringify([request.to, request.from]),
     match: (request, remote) => remote.to === request.to && remote.from === request.from,
   },
   report: {
