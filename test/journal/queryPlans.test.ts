@@ -88,7 +88,7 @@ async function drain(rows: AsyncIterable<unknown> | Iterable<unknown>) {
 }
 
 describe("query plans", () => {
-  it("reconcile's queries use an index per recipient and per row", async () => {
+  it("reconcile's queries use an index per recipient (in every run) and per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(inDoubtPages(journal, runId));
       knownSids(journal, TO);
