@@ -1,5 +1,5 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
-import type { Operation } from "../operation.js";
+import type { Operation, Remote } from "../operation.js";
 import { buildCallsRequest, type CallsRequest } from "./buildCallsRequest.js";
 
 const ANSWER: AnswerSpec = {
@@ -61,21 +61,23 @@ export const calls: Operation<CallsRequest> = {
   reconcile: {
     kind: "search",
     // Not by StartTime: a call still queued has not started, and would be missed. Newest first,
-    // so the list is complete once it reaches back past the window.
-    async find(api, query) {
-      const found = await api.client.calls.list({
-        to: query.request.to,
-        from: query.request.from,
-        limit: query.limit,
-        pageSize: Math.min(1000, query.limit),
+    // so the walk stops at the first call older than the window: the list is complete then.
+    find(api, query) {
+      const found: Remote[] = [];
+      return new Promise((resolve, reject) => {
+        api.client.calls.each({
+          to: query.request.to,
+          from: query.request.from,
+          limit: query.limit,
+          pageSize: Math.min(1000, query.limit),
+          callback(c, done) {
+            const createdAt = c.dateCreated ? c.dateCreated.getTime() : null;
+            found.push({ sid: c.sid, status: String(c.status), to: c.to, from: c.from, createdAt });
+            if (createdAt !== null && createdAt < query.from) done();
+          },
+          done: (error?: Error) => (error ? reject(error) : resolve(found)),
+        });
       });
-      return found.map((c) => ({
-        sid: c.sid,
-        status: String(c.status),
-        to: c.to,
-        from: c.from,
-        createdAt: c.dateCreated ? c.dateCreated.getTime() : null,
-      }));
     },
     // A listed call shows no URL, TwiML or App: calls to one number from one sender look alike.
     key: (request) => JSON.stringify([request.to, request.from]),
