@@ -79,8 +79,8 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
       const first = group.rows[0]!;
       group.tries++;
       result.lookups++;
-      const from = Math.min(...group.rows.map((r) => window(r).from));
-      const until = Math.max(...group.rows.map((r) => window(r).until));
+      const from = group.rows.reduce((at, r) => Math.min(at, window(r).from), Infinity);
+      const until = group.rows.reduce((at, r) => Math.max(at, window(r).until), -Infinity);
       let remotes: Remote[];
       try {
         remotes = await args.search.find(args.api, {
