@@ -52,18 +52,44 @@ export function* inDoubtPages<Req extends object = object>(
   );
   const only = api ?? null;
   for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId, only, only], pageSize)) {
-    yield rows.map((r) => {
-      const last = r.last_at ?? r.updated_at;
-      return {
-        idx: r.idx,
-        line: r.line,
-        to: r.to_number,
-        request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
-        firstAttemptAt: r.first_at ?? last,
-        lastAttemptAt: last,
-      };
-    });
+    yield rows.map((r) => inDoubtRow<Req>(r));
   }
+}
+
+function inDoubtRow<Req extends object>(r: RawInDoubtRow): InDoubtRow<Req> {
+  const last = r.last_at ?? r.updated_at;
+  return {
+    idx: r.idx,
+    line: r.line,
+    to: r.to_number,
+    request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
+    firstAttemptAt: r.first_at ?? last,
+    lastAttemptAt: last,
+  };
+}
+
+/**
+ * Other runs' in-doubt rows of one API to a recipient: what they may have made is in the same
+ * list, unknown to the journal, and must not be taken for this run's rows without a doubt.
+ */
+export function inDoubtElsewhere<Req extends object = object>(
+  journal: Journal,
+  runId: number,
+  to: string,
+  api: string,
+): (InDoubtRow<Req> & { runId: number })[] {
+  // Per run, rows_to finds the recipient's rows, and attempts_row their attempts.
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+       (SELECT min(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
+       (SELECT max(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+     FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+     WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.state = 'in_doubt' AND r.api = ?`,
+  ).all(runId, to, api) as (RawInDoubtRow & { run_id: number })[];
+  return rows.map((r) => ({ ...inDoubtRow<Req>(r), runId: r.run_id }));
 }
 
 /**

@@ -5,6 +5,7 @@ import { settleInDoubt } from "../core/settleInDoubt.js";
 import type { Journal } from "../journal/journal.js";
 import {
   type InDoubtRow,
+  inDoubtElsewhere,
   inDoubtPages,
   knownSids,
   settlePending,
@@ -38,6 +39,7 @@ export interface ReconcileSearchArgs {
 }
 
 interface Group {
+  key: string;
   rows: InDoubtRow[];
   tries: number;
 }
@@ -114,11 +116,19 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
         remotes.length < limit || remotes.some((r) => r.createdAt !== null && r.createdAt < from);
       // From here on nothing awaits, so no other search settles rows meanwhile.
       const matching = remotes.filter((r) => args.search.match(first.request, r));
+      // Another run's in-doubt row could own what is listed too: as a row that asked for
+      // something else, it keeps this run's rows in doubt where their windows meet.
+      const others = inDoubtElsewhere(args.journal, args.runId, first.to, args.operation.name)
+        .filter((row) => args.search.key(row.request) === group.key)
+        .map((row, i) => ({ idx: -1 - i, identity: `run ${row.runId}`, ...window(row) }));
       const matches = matchFound(
-        group.rows.map((row) => ({ idx: row.idx, identity: identityOf(row), ...window(row) })),
+        [
+          ...group.rows.map((row) => ({ idx: row.idx, identity: identityOf(row), ...window(row) })),
+          ...others,
+        ],
         matching,
         knownSids(args.journal, first.to),
-      );
+      ).slice(0, group.rows.length);
       settleGroup(args, group, matches, { remotes, complete, nowMs: wallNow(), result });
       return { kind: "done" };
     },
@@ -185,9 +195,9 @@ async function* groupsOf(args: ReconcileSearchArgs): AsyncGenerator<Group> {
       else groups.set(key, [row]);
     }
   }
-  for (const rows of groups.values()) {
+  for (const [key, rows] of groups) {
     rows.sort((a, b) => a.firstAttemptAt - b.firstAttemptAt || a.idx - b.idx);
-    yield { rows, tries: 0 };
+    yield { key, rows, tries: 0 };
   }
 }
 

@@ -131,6 +131,24 @@ describe("calls", () => {
     expect(reconciled.stdout).not.toContain("duplicate");
   });
 
+  it("a call another run's in-doubt row could own keeps both rows in doubt: neither is called again", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const file = list("+12025550101");
+    expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(3);
+    expect((await sendList(fx, sim, file, ["--api", "calls", "--new-run"])).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    expect(sim.calls()).toHaveLength(2);
+
+    for (const run of ["2", "1"]) {
+      const reconciled = await reconcile(sim, ["--grace", "0s", "--run", run]);
+      expect(reconciled.code, reconciled.stdout).toBe(3);
+      expect(reconciled.stdout).toContain("cannot tell them apart");
+    }
+    expect(apiRows(fx.journalPath()).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
+    await sendList(fx, sim, file, ["--api", "calls"]);
+    expect(sim.calls()).toHaveLength(2);
+  });
+
   it("never adopts a call made after the attempt could have ended (its timeout, plus the clock skew)", async () => {
     const sim = await fx.simulator({ resetRate: 1 });
     const file = list("+12025550101");
