@@ -89,11 +89,15 @@ function onBrokenPipe(
   };
 }
 
+const OPERATION_COMMANDS = new Set(["send", "retry", "reconcile"]);
+
 export async function run(argv: string[], env: CommandEnv): Promise<number> {
   let exitCode: number = ExitCode.ok;
-  // The APIs' flags come from their operations, which load the phone-number metadata (~90 ms):
-  // only `send` pays for it.
-  const apis = argv[0] === "send" ? await import("./operations/registry.js") : undefined;
+  // The APIs' flags and notes come from their operations, which load the phone-number metadata
+  // (~90 ms): only the commands that run operations pay for it (they load them anyway).
+  const apis = OPERATION_COMMANDS.has(argv[0] ?? "")
+    ? await import("./operations/registry.js")
+    : undefined;
   const program = buildProgram(
     env,
     (code) => {
@@ -122,9 +126,9 @@ function invocation(args: readonly string[]): string {
   return ["twilio-bulk", ...args.map(shellQuote)].join(" ");
 }
 
-/** What --rate and --max-attempts govern: message creates unless a command says otherwise. */
+/** What --rate and --max-attempts govern: every API's requests unless a command says otherwise. */
 const SEND_WORDING = {
-  rate: "messages started per second (decimals allowed)",
+  rate: "requests started per second (decimals allowed)",
   maxAttempts:
     "attempts per row for answers that are safe to retry (429, a refused connection), per command",
 };
@@ -195,6 +199,7 @@ function buildProgram(
       writeErr: (s) => env.stderr.write(s),
     });
 
+  const sendWording = apis ? { ...SEND_WORDING, rate: rateWording(apis) } : SEND_WORDING;
   const send = scheduleOptions(
     program
       .command("send")
@@ -213,7 +218,7 @@ function buildProgram(
       .option("--allow-duplicates", "send rows with the same To and body more than once")
       .option(
         "--status-callback-url <url>",
-        "where Twilio reports delivery (see `listen`) for rows without a status_callback column",
+        "messages and calls: where Twilio reports status (see `listen`) for rows without a status_callback column (Verify and Studio take none)",
       )
       .option("--run <name>", "name the run (resume it by name; required to resume stdin)")
       .option("--new-run", "start a new run even if this list was sent before")
@@ -231,6 +236,7 @@ function buildProgram(
         "--json",
         "print the summary as JSON on stdout (a dry run's: the plan and every row left out)",
       ),
+    sendWording,
   );
   if (apis) apiOptions(send, apis);
   send.action(
@@ -249,11 +255,11 @@ function buildProgram(
     },
   );
 
-  scheduleOptions(
+  const reconcileCommand = scheduleOptions(
     program
       .command("reconcile")
       .description(
-        "settle in-doubt rows by finding them in Twilio's lists (messages, calls, Studio executions): found → sent, not found → pending",
+        "settle in-doubt rows by finding them in Twilio's lists: found → sent, not found → pending",
       )
       .option("--run <id|name>", "the run (default: the newest)")
       .option(
@@ -268,7 +274,9 @@ function buildProgram(
       timeout:
         "per-request timeout; also how long the send's requests may have lasted (give the send's if it was longer): nothing created later is a row's",
     },
-  ).action(async (raw: Record<string, string | boolean | undefined>) => {
+  );
+  if (apis) reconcileCommand.addHelpText("after", reconcileHelp(apis));
+  reconcileCommand.action(async (raw: Record<string, string | boolean | undefined>) => {
     const [{ reconcile }, { parseReconcileOptions }] = await Promise.all([
       import("./commands/reconcile.js"),
       import("./commands/reconcileOptions.js"),
@@ -296,6 +304,7 @@ function buildProgram(
     )
       .option("--dry-run", "list the rows that would be retried; send nothing")
       .option("--json", "print the summary as JSON on stdout"),
+    sendWording,
   ).action(async (raw: Record<string, string | string[] | boolean | undefined>) => {
     const [{ retry }, { parseRetryOptions }] = await Promise.all([
       import("./commands/retry.js"),
@@ -489,7 +498,7 @@ function apiOptions(command: Command, apis: typeof import("./operations/registry
     )
     .option(
       "--suppress-landlines",
-      "lookup: suppress numbers a lookup finds to be landlines or invalid",
+      "lookup: suppress numbers a lookup finds to be landlines or invalid (asks every lookup for line_type_intelligence too)",
     );
   for (const flag of apis.operationFlags()) command.option(flag.flag, flag.description);
   const lines = Object.values(apis.OPERATIONS).map(
@@ -497,6 +506,26 @@ function apiOptions(command: Command, apis: typeof import("./operations/registry
       `  ${op.name.padEnd(9)} ${op.summary}${op.rate ? `\n            rate: ${op.rate.note}` : ""}`,
   );
   command.addHelpText("after", `\nAPIs (--api, or an api column per row):\n${lines.join("\n")}\n`);
+}
+
+/** `--rate` for commands that send rows: one rate for every API, with Twilio's own limits. */
+function rateWording(apis: typeof import("./operations/registry.js")): string {
+  const limits = Object.values(apis.OPERATIONS).flatMap((op) =>
+    op.rate?.max !== undefined ? [`${op.name} ${op.rate.max}/s`] : [],
+  );
+  const note = limits.length > 0 ? `; Twilio's own limits: ${limits.join(", ")} by default` : "";
+  return `requests started per second, whatever their API (decimals allowed)${note}`;
+}
+
+/** Which APIs reconcile can search, and why not the others: from the operations. */
+function reconcileHelp(apis: typeof import("./operations/registry.js")): string {
+  const ops = Object.values(apis.OPERATIONS).filter((op) => op.safety === "create");
+  const searched = ops.filter((op) => op.reconcile.kind !== "unsupported").map((op) => op.name);
+  const lines = [`\nAPIs it searches: ${searched.join(", ")}.`];
+  for (const op of ops) {
+    if (op.reconcile.kind === "unsupported") lines.push(`  ${op.name}: ${op.reconcile.reason}.`);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** `--state`, `--status`, `--code`: repeatable, comma-separated; shared by retry and report. */

@@ -6,7 +6,9 @@ import {
   segmentsByCountry,
 } from "../core/estimateCost.js";
 import type { Journal } from "../journal/journal.js";
+import { pendingByApi } from "../journal/pendingByApi.js";
 import { pendingSegments } from "../journal/pendingSegments.js";
+import { countRequests } from "../operations/countRequests.js";
 import type { Credentials } from "../twilio/readCredentials.js";
 import { USER_AGENT } from "./openMessenger.js";
 
@@ -36,18 +38,19 @@ export async function estimateRunCost(
   const flat = options.pricePerSegment;
   // Cron's sends are not slowed by a scan of the journal that nobody would read.
   if (flat === undefined && (!options.lookUp || !credentials)) return undefined;
-  const groups = pendingSegments(journal, runId);
+  const others = countRequests(pendingByApi(journal, runId), { segments: false });
+  const notPriced = others.length > 0 ? { notPriced: others } : {};
+  // Rows of other APIs share number prefixes with messages but have no segments to price.
+  const groups = pendingSegments(journal, runId).filter((group) => group.segments > 0);
   if (flat !== undefined) {
-    return flatCost(
-      groups.reduce((sum, group) => sum + group.segments, 0),
-      flat,
-    );
+    const segments = groups.reduce((sum, group) => sum + group.segments, 0);
+    return { ...flatCost(segments, flat), ...notPriced };
   }
   if (!credentials) return undefined;
   const countries = segmentsByCountry(groups);
   const isos = countries.flatMap((c) => (c.isoCountry === null ? [] : [c.isoCountry]));
   const prices = await lookUpPrices(isos, credentials, options);
-  return pricedCost(countries, (iso) => prices.get(iso));
+  return { ...pricedCost(countries, (iso) => prices.get(iso)), ...notPriced };
 }
 
 async function lookUpPrices(

@@ -11,7 +11,7 @@ import {
   skippedCounts,
 } from "../journal/reportQueries.js";
 import { countSuppressionsByRun } from "../journal/suppressionList.js";
-import { OPERATIONS } from "../operations/registry.js";
+import { DEFAULT_API, OPERATIONS } from "../operations/registry.js";
 import { ROW_TABLE_HEADER, renderReportTable, renderRowLine } from "../report/renderReportTable.js";
 import { openReportOutput, type ReportOutput } from "../report/reportOutput.js";
 import { type ApiColumns, csvColumns, csvRecord, jsonRecord } from "../report/reportRow.js";
@@ -160,7 +160,7 @@ function apiColumns(apis: readonly string[]): ApiColumns {
     values(row) {
       const values: Record<string, string | number | boolean | null> = {};
       for (const op of ops) for (const name of op.report?.columns ?? []) values[name] = null;
-      const own = OPERATIONS[row.api ?? "messages"]?.report;
+      const own = OPERATIONS[row.api ?? DEFAULT_API]?.report;
       return own ? { ...values, ...own.values(row.result ?? null) } : values;
     },
   };

@@ -3,7 +3,9 @@ import type { CountryCode } from "../core/normalisePhone.js";
 import { CliError, ExitCode, interruption } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
+import { pendingByApi } from "../journal/pendingByApi.js";
 import type { RunLock } from "../journal/runLock.js";
+import { countRequests, segmentRows } from "../operations/countRequests.js";
 import { describePlan } from "../operations/describePlan.js";
 import { DEFAULT_API } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
@@ -66,6 +68,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         defaultCountry: options.defaultCountry as CountryCode | undefined,
         toColumn: options.toColumn,
         statusCallback: options.statusCallbackUrl,
+        suppression: { suppressLandlines: options.suppressLandlines },
         now: new Date(),
       },
       name: options.run,
@@ -113,7 +116,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     const { run, plan } = prepared;
     if (plan) {
       out(
-        `${[renderPlan(plan, options.rate), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
+        `${[renderPlan(plan, options.rate, segmentRows(plan.byApi)), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
       );
       // A real send lists them too: the last look at what will not be sent, before it starts.
       out(renderRejectedRows(rejected.shown, rejected.count, colors, options.rowsOut));
@@ -143,8 +146,10 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       return ExitCode.ok;
     }
     if (confirming) {
+      const byApi = pendingByApi(journal, run.id);
       const question = confirmQuestion({
-        messages: pending,
+        texts: countRequests(byApi, { segments: true }),
+        others: countRequests(byApi, { segments: false }),
         segments: cost?.segments ?? plan?.segments ?? run.segments,
         cost,
         accountSid: credentials!.accountSid,

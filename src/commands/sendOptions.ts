@@ -163,12 +163,14 @@ export function parseSendOptions(
   }
   const api = parseChoice("--api", raw.api?.toLowerCase(), API_NAMES) ?? DEFAULT_API;
   const operation: Record<string, string> = {};
-  for (const { key, flag, valid } of operationFlags()) {
+  for (const { key, flag, valid, problem } of operationFlags()) {
     const value = raw[key];
     if (typeof value !== "string") continue;
     if (valid && !valid.pattern.test(value.trim())) {
       throw new UsageError(`\`${flag.split(" ")[0]}\` must be ${valid.expected}, got \`${value}\``);
     }
+    const wrong = problem?.(value.trim());
+    if (wrong !== undefined) throw new UsageError(`\`${flag.split(" ")[0]}\`: ${wrong}`);
     operation[key] = value.trim();
   }
   return {

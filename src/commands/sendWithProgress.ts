@@ -1,9 +1,9 @@
-import { defaultSender } from "../core/defaultSender.js";
 import type { StateCounts } from "../core/rowState.js";
 import { type CliError, interruption } from "../errors.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { operationOf } from "../operations/registry.js";
+import { runDefaults } from "../operations/runDefaults.js";
 import { abortableSleep } from "../pipeline/abortableSleep.js";
 import type { HeldRows } from "../pipeline/quietHold.js";
 import { sendRows } from "../pipeline/sendRows.js";
@@ -85,7 +85,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
         // A number that opted out earlier in this run: skipped without a request.
         onSkip: () => decided("skipped"),
         quietHours: options.quietHours && { ...options.quietHours, now: wallClock },
-        defaultSender: defaultSender((runOptions.sending ?? {}) as Record<string, unknown>),
+        runDefaults: runDefaults((runOptions.sending ?? {}) as Record<string, unknown>),
       });
       const again = options.quietHours?.wait ? args.pendingAgain : undefined;
       if (!again || !result.held || result.stopped || result.interrupted) break;

@@ -45,6 +45,11 @@ export interface AnswerSpec {
   sid: RegExp | null;
   /** Codes that fail every row alike for this API beyond the catalogue's (exit 78). */
   fatalCodes?: ReadonlySet<number>;
+  /**
+   * 429 codes that block the row for minutes, not seconds (Verify's send limits per number):
+   * retrying in the run would waste its attempts, so the row fails now, for a later `retry`.
+   */
+  failNowCodes?: ReadonlySet<number>;
   /** What is kept of a success answer (journaled as `result_json`). */
   result?(body: Record<string, unknown>): unknown;
   /** The status a success answer reports; default its `status` field. */
@@ -85,6 +90,15 @@ export function classifyAnswer(
   const error = twilioError(body);
   if (status >= 200 && status < 300) return success(status, body, spec);
   if (status === 429) {
+    if (error.code !== null && spec.failNowCodes?.has(error.code)) {
+      const message = error.message ?? "Too Many Requests";
+      return {
+        outcome: "failed",
+        httpStatus: status,
+        errorCode: error.code,
+        errorMessage: message,
+      };
+    }
     return retry(
       status,
       error.code ?? 20429,

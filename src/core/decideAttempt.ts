@@ -24,16 +24,17 @@ export interface RetryPolicy {
 /**
  * Turns a classified answer into the journal record and what the sender does next.
  * `attemptNumber` counts this command's attempts at the row, so `--max-attempts` applies to
- * each send or retry afresh. `sharedSender`: the row uses the run's default sender, so an
- * unusable-sender answer speaks for every row; a row's own `from` fails only that row.
+ * each send or retry afresh. `sharedDefaults`: the row uses the run's own sender or resource
+ * (flow, service), so an unusable or not-found answer speaks for every row; a row's own `from`,
+ * flow or service fails only that row.
  */
 export function decideAttempt(
   c: Classification,
   attemptNumber: number,
   policy: RetryPolicy,
-  sharedSender = true,
+  sharedDefaults = true,
 ): AttemptDecision {
-  if (c.outcome === "fatal" && c.exitCode === 78 && !sharedSender) {
+  if (c.outcome === "fatal" && c.exitCode === 78 && !sharedDefaults) {
     return {
       record: base("failed", c.httpStatus, c.errorCode, c.errorMessage),
       next: { kind: "done" },

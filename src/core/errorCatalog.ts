@@ -146,6 +146,18 @@ export const ERROR_CATALOG: Readonly<Record<number, ErrorInfo>> = {
     action: "register the sender (A2P 10DLC) before sending",
     class: "permanent",
   },
+  60203: {
+    meaning:
+      "Verify: max send attempts reached for this number (Twilio blocks it for about 10 minutes)",
+    action: "wait 10 minutes, then `twilio-bulk retry --code 60203`",
+    class: "later",
+  },
+  60212: {
+    meaning: "Verify: too many verifications started for this number in a short time",
+    action:
+      "wait some minutes (Twilio does not publish this window), then `twilio-bulk retry --code 60212`",
+    class: "later",
+  },
 };
 
 export function errorInfo(code: number): ErrorInfo & { moreInfo: string } {

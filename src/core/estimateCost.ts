@@ -25,6 +25,8 @@ export interface CostEstimate {
   source: "flat" | "pricing";
   /** The flat price, for `flat`. */
   pricePerSegment?: number;
+  /** Requests of APIs with no segment to price (calls, lookups …), counted: "2 calls". */
+  notPriced?: string[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
+import { DEFAULT_API } from "../operations/defaultApi.js";
 import { cachedStatement } from "./cachedStatement.js";
 import { KeyFilter, shortKey } from "./dedupeKeys.js";
 import { type Db, openDatabase } from "./openDatabase.js";
@@ -37,7 +38,7 @@ export interface NewRun {
 export interface NewRow {
   idx: number;
   line: number;
-  /** The Twilio API it is for (src/operations/registry.ts). @default "messages" */
+  /** The Twilio API it is for (src/operations/registry.ts). @default DEFAULT_API */
   api?: string;
   to: string | null;
   /** The operation's request, as built by the pre-flight. */
@@ -291,7 +292,7 @@ export class Journal {
               runId,
               r.idx,
               r.line,
-              r.api ?? "messages",
+              r.api ?? DEFAULT_API,
               r.to,
               r.request ? packRequest(r.request, r.to, r.fields) : null,
               JSON.stringify(r.fields),

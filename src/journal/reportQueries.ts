@@ -83,7 +83,7 @@ export function skippedCounts(journal: Journal, runId: number): Record<string, n
 export interface JournalRow {
   idx: number;
   line: number;
-  /** The Twilio API it was for. @default "messages" */
+  /** The Twilio API it was for. @default DEFAULT_API */
   api?: string;
   /** What the operation kept of its answer (parsed JSON), or null. */
   result?: unknown;

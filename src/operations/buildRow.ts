@@ -1,3 +1,4 @@
+import { normalisePhone } from "../core/normalisePhone.js";
 import type { BuiltRequest, Fields, OperationDefaults } from "./operation.js";
 import { API_NAMES, OPERATIONS } from "./registry.js";
 
@@ -18,21 +19,27 @@ export type BuiltRow = BuiltRequest & {
 /** A row to its API's request: the `api` column (any case) wins over `--api`. */
 export function buildRow(fields: Fields, defaults: RowDefaults): BuiltRow {
   const cell = Object.hasOwn(fields, "api") ? fields.api : undefined;
-  const named =
-    typeof cell === "string" && cell.trim() !== "" ? cell.trim().toLowerCase() : undefined;
+  if (Array.isArray(cell)) {
+    return invalidRow("`api` must be a single value, not a list", defaults.api, fields, defaults);
+  }
+  const named = cell !== undefined && cell.trim() !== "" ? cell.trim().toLowerCase() : undefined;
   const api = named ?? defaults.api;
   const op = OPERATIONS[api];
   if (!op) {
-    const shown = typeof cell === "string" ? cell.trim() : api;
-    return {
-      ok: false,
-      reason: `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`,
-      api,
-      texts: false,
-      segments: 0,
-    };
+    const shown = cell?.trim() ?? api;
+    const reason = `api \`${shown}\` is not one of ${API_NAMES.join(", ")}`;
+    return invalidRow(reason, api, fields, defaults);
   }
   const built = op.build(fields, defaults);
   if (!built.ok) return { ...built, api, texts: false, segments: 0 };
   return { ...built, api, texts: op.texts(built.request), segments: op.segments ? built.units : 0 };
+}
+
+/** A row no operation could read: its recipient kept as written, so the report still shows it. */
+function invalidRow(reason: string, api: string, fields: Fields, defaults: RowDefaults): BuiltRow {
+  const written = fields[(defaults.toColumn ?? "to").trim().toLowerCase()];
+  const raw = typeof written === "string" ? written.trim() : "";
+  const phone = raw === "" ? undefined : normalisePhone(raw, defaults.defaultCountry);
+  const to = phone?.ok ? phone.e164 : raw;
+  return { ok: false, reason, api, texts: false, segments: 0, ...(to !== "" && { to }) };
 }

@@ -1,4 +1,4 @@
-import { OPERATIONS } from "./registry.js";
+import { DEFAULT_API, OPERATIONS } from "./registry.js";
 
 /**
  * The plan's per-API lines: how many rows go to each API, and each API's own rate ceiling
@@ -7,7 +7,7 @@ import { OPERATIONS } from "./registry.js";
  */
 export function describePlan(byApi: Readonly<Record<string, number>>, rate: number): string[] {
   const apis = Object.entries(byApi).filter(([, count]) => count > 0);
-  if (apis.length === 0 || (apis.length === 1 && apis[0]![0] === "messages")) return [];
+  if (apis.length === 0 || (apis.length === 1 && apis[0]![0] === DEFAULT_API)) return [];
   const lines = [`      by API: ${apis.map(([api, count]) => `${api} ${count}`).join(", ")}.`];
   for (const [api] of apis) {
     const note = OPERATIONS[api]?.rate;

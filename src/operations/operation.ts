@@ -12,6 +12,8 @@ export type Fields = Record<string, string | string[]>;
  */
 export interface OperationDefaults extends RequestDefaults {
   options: Readonly<Record<string, string | undefined>>;
+  /** The run's suppression switches: an operation asks Twilio for what they need. */
+  suppression?: SuppressionOptions;
 }
 
 /** A `send` flag an operation adds: the run's default for one of its columns. */
@@ -23,6 +25,8 @@ export interface OperationFlag {
   description: string;
   /** What a valid value looks like, checked when the command line is read. */
   valid?: { pattern: RegExp; expected: string };
+  /** What is wrong with a value, if anything (for checks a pattern cannot name). */
+  problem?(value: string): string | undefined;
 }
 
 export type BuiltRequest<Req extends object = object> =
@@ -82,6 +86,16 @@ export type Reconciler<Req> =
     }
   | { kind: "unsupported"; reason: string };
 
+/**
+ * The run's own settings as the journal keeps them (`--from`, `--messaging-service-sid`, and the
+ * operations' flags by key): what a row without a value of its own was built with.
+ */
+export interface RunDefaults {
+  from?: string | undefined;
+  messagingServiceSid?: string | undefined;
+  options: Readonly<Record<string, string | undefined>>;
+}
+
 export interface SuppressionOptions {
   /** `--suppress-landlines`. */
   suppressLandlines: boolean;
@@ -96,6 +110,8 @@ export interface Operation<Req extends object = object> {
   readonly name: string;
   /** `read`: an unknown outcome changed nothing and is retried; `create`: it is in doubt. */
   readonly safety: "create" | "read";
+  /** What one request is called, singular and plural: the plan and the question count them. */
+  readonly noun: readonly [one: string, many: string];
   /** One line for `--help` and the README. */
   readonly summary: string;
   /** Twilio's own ceiling on this API's rate: the plan warns when `--rate` is above `max`. */
@@ -113,6 +129,12 @@ export interface Operation<Req extends object = object> {
   warm(api: TwilioApi): void;
   /** The edge: performs the request; what came back is a value. */
   send(api: TwilioApi, request: Req): Promise<CallResult>;
+  /**
+   * Pure: whether the request uses the run's own sender or resource (flow, service), so an
+   * answer that it does not exist or is unusable speaks for every row and stops the run; a
+   * row's own value fails that row only.
+   */
+  usesRunDefaults(request: Req, defaults: RunDefaults): boolean;
   /** Pure: the answer to a Classification. */
   classify(result: CallResult, nowMs?: number): Classification;
   readonly reconcile: Reconciler<Req>;

@@ -115,3 +115,8 @@ export function dedupeKeyOf(api: string, ...parts: readonly string[]): string {
     .update([api, ...parts].join("\u0000"))
     .digest("hex");
 }
+
+/** A row's value against the run's (absent on both sides counts as the same); sids in any case. */
+export function sameAsRun(value: string | undefined, run: string | undefined): boolean {
+  return (value?.toLowerCase() ?? null) === (run?.trim().toLowerCase() || null);
+}

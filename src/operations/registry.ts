@@ -16,7 +16,7 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
 
 export const API_NAMES: readonly string[] = Object.keys(OPERATIONS);
 
-export const DEFAULT_API = "messages";
+export { DEFAULT_API } from "./defaultApi.js";
 
 /** The operation of a journaled row; a journal written with an API this build lacks is refused. */
 export function operationOf(api: string): Operation {

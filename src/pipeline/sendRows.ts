@@ -6,6 +6,7 @@ import { GroupCommit } from "../journal/groupCommit.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
+import type { RunDefaults } from "../operations/operation.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
@@ -34,11 +35,11 @@ export interface SendRowsArgs {
   onSkip?(row: SendableRow, reason: string): void;
   random?: () => number;
   /**
-   * The run's default sender (normalised). An unusable-sender answer stops the run only for a
-   * row that uses it; a row with a sender of its own just fails. Absent: every row counts as
-   * using it.
+   * The run's own sender and resources (normalised). An answer that one is unusable or not
+   * found stops the run only for a row that uses it (the row's operation judges); a row with
+   * one of its own just fails. Absent: every row counts as using them.
    */
-  defaultSender?: { from?: string | undefined; messagingServiceSid?: string | undefined };
+  runDefaults?: RunDefaults;
   /** Rows whose recipient's local time is inside this window stay pending, unsent. */
   quietHours?: QuietHours | undefined;
 }
@@ -86,7 +87,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         classification,
         n - row.attempts,
         { ...args.retry, random: random() },
-        usesDefaultSender(row, args.defaultSender),
+        args.runDefaults ? op.usesRunDefaults(row.request, args.runDefaults) : true,
       );
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);
@@ -116,7 +117,6 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   };
 }
 
-/** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send. */
 /** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never text. */
 function skipIfSuppressed(args: SendRowsArgs, row: SendableRow): boolean {
   if (!operationOf(row.api).texts(row.request)) return false;
@@ -133,16 +133,4 @@ function suppressAfterFailure(journal: Journal, row: SendableRow, record: Attemp
   if (record.outcome !== "failed" || record.errorCode === null) return;
   const suppression = suppressionFor(record.errorCode);
   if (suppression) addSuppression(journal, { number: row.to, ...suppression, runId: row.runId });
-}
-
-function usesDefaultSender(row: SendableRow, defaults: SendRowsArgs["defaultSender"]): boolean {
-  if (!defaults) return true;
-  // Every operation names its sender `from` (and Messages a service): a row's own one fails alone.
-  const request = row.request as { from?: string; messagingServiceSid?: string };
-  // No sender at all (a lookup, a verification): what failed is the run's own setting.
-  if (request.from === undefined && request.messagingServiceSid === undefined) return true;
-  return (
-    (request.from ?? null) === (defaults.from ?? null) &&
-    (request.messagingServiceSid ?? null) === (defaults.messagingServiceSid ?? null)
-  );
 }

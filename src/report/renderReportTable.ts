@@ -1,4 +1,5 @@
 import type { JournalRow } from "../journal/reportQueries.js";
+import { DEFAULT_API } from "../operations/defaultApi.js";
 import type { Colors } from "../ui/colors.js";
 import type { ReportSummary } from "./reportSummary.js";
 
@@ -32,8 +33,8 @@ export function renderReportTable(summary: ReportSummary, c: Colors): string {
     );
   }
   const apis = Object.entries(summary.byApi);
-  if (apis.length > 1 || (apis.length === 1 && apis[0]![0] !== "messages")) {
-    // A list that mixes APIs: each one's states on a line, only those it has.
+  if (apis.length > 1 || (apis.length === 1 && apis[0]![0] !== DEFAULT_API)) {
+    // A list that mixes APIs, or is not the default's: each one's states on a line.
     for (const [api, { counts: own }] of apis) {
       const parts = STATES.filter(([state]) => own[state] > 0).map(
         ([state, name]) => `${n(own[state])} ${name}`,

@@ -1,4 +1,5 @@
 import type { JournalRow } from "../journal/reportQueries.js";
+import { DEFAULT_API } from "../operations/defaultApi.js";
 
 /**
  * What twilio-bulk adds after a row's original columns. Prefixed so they never clash with the
@@ -70,7 +71,7 @@ export function csvRecord(
     text(row.attempts),
     text(row.deliveryStatus),
     text(row.deliveryErrorCode),
-    row.api ?? "messages",
+    row.api ?? DEFAULT_API,
     ...apiCells(row, api),
   ];
 }
@@ -108,7 +109,7 @@ export function jsonRecord(
     tb_attempts: row.attempts,
     tb_delivery_status: row.deliveryStatus,
     tb_delivery_error_code: row.deliveryErrorCode,
-    tb_api: row.api ?? "messages",
+    tb_api: row.api ?? DEFAULT_API,
     ...api.values(row),
   };
 }

@@ -4,9 +4,12 @@ import type { SimulatorState } from "./simulatorState.js";
 import { notFound, twilioError } from "./twilioError.js";
 
 export const FLOW_SID = /^FW[0-9a-fA-F]{32}$/;
+/** The one well-formed flow sid that does not exist: a row naming a flow Twilio does not find. */
+export const UNKNOWN_FLOW = `FW${"0".repeat(32)}`;
 
 /**
- * POST /v2/Flows/{FW}/Executions. Any well-formed flow sid exists; a malformed one is a 404.
+ * POST /v2/Flows/{FW}/Executions. Any well-formed flow sid exists but `FW` and 32 zeros; that
+ * one and a malformed one are a 404.
  * Studio runs one execution per contact and flow at a time: while one is active, another
  * create for the same To is a 409 (code 20409, unconfirmed), which `finalize()` or
  * /_sim/status (`ended`) lifts. The codes for a missing To/From or bad Parameters are
@@ -14,7 +17,8 @@ export const FLOW_SID = /^FW[0-9a-fA-F]{32}$/;
  */
 export function createExecution(state: SimulatorState, input: MeteredInput): Prepared {
   const flowSid = input.subject ?? "";
-  if (!FLOW_SID.test(flowSid)) return refusal(notFound(`/v2/Flows/${flowSid}/Executions`));
+  if (!FLOW_SID.test(flowSid) || flowSid === UNKNOWN_FLOW)
+    return refusal(notFound(`/v2/Flows/${flowSid}/Executions`));
   const to = input.form.get("To") ?? "";
   const from = input.form.get("From") ?? "";
   if (to === "") return missing("To");

@@ -4,6 +4,8 @@ import { notFound, twilioError } from "./twilioError.js";
 import { verificationJson } from "./verificationJson.js";
 
 const SERVICE_SID = /^VA[0-9a-fA-F]{32}$/;
+/** The one well-formed service sid that does not exist: a row naming a service Twilio does not find. */
+export const UNKNOWN_SERVICE = `VA${"0".repeat(32)}`;
 const CHANNELS = new Set(["sms", "call", "email", "whatsapp", "sna"]);
 const PHONE = /^\+[1-9]\d{7,14}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -13,13 +15,14 @@ const SEND_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * POST /v2/Services/{VA}/Verifications. Any well-formed service sid exists (the simulator cannot
- * know an account's services); a malformed one is a 404, as an unknown service is at Twilio.
+ * know an account's services) but `VA` and 32 zeros; that one and a malformed one are a 404, as
+ * an unknown service is at Twilio.
  * To +15005550001 is an invalid number and +15005550009 a landline (60205 for sms and whatsapp),
  * as in Lookup.
  */
 export function createVerification(state: SimulatorState, input: MeteredInput): Prepared {
   const serviceSid = input.subject ?? "";
-  if (!SERVICE_SID.test(serviceSid)) {
+  if (!SERVICE_SID.test(serviceSid) || serviceSid === UNKNOWN_SERVICE) {
     return refusal(notFound(`/v2/Services/${serviceSid}/Verifications`));
   }
   const to = input.form.get("To") ?? "";

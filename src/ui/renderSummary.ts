@@ -5,7 +5,11 @@ import type { RunSummary } from "./runSummary.js";
 
 const n = (value: number) => value.toLocaleString("en-US");
 
-export function renderPlan(plan: Plan, rate: number): string {
+/**
+ * The plan. `segmentRows`: how many valid rows are texts counted in SMS segments (all of them
+ * unless told); segments are shown only when some are, or when no row is valid.
+ */
+export function renderPlan(plan: Plan, rate: number, segmentRows = plan.valid): string {
   const skipped =
     plan.skipped > 0
       ? ` (${[
@@ -16,9 +20,16 @@ export function renderPlan(plan: Plan, rate: number): string {
           .join(", ")})`
       : "";
   const eta = formatDuration((plan.valid / rate) * 1000);
+  const others = plan.valid - segmentRows;
+  const units =
+    others <= 0
+      ? `${n(plan.segments)} segments`
+      : segmentRows > 0
+        ? `${n(plan.segments)} segments, ${n(others)} other ${others === 1 ? "request" : "requests"}`
+        : `${n(plan.valid)} ${plan.valid === 1 ? "request" : "requests"}`;
   return [
     `Plan: ${n(plan.rows)} rows: ${n(plan.valid)} to send, ${n(plan.invalid)} invalid, ${n(plan.skipped)} skipped${skipped}.`,
-    `      ${n(plan.segments)} segments; about ${eta} at ${rate}/s.`,
+    `      ${units}; about ${eta} at ${rate}/s.`,
   ].join("\n");
 }
 

@@ -36,6 +36,18 @@ describe("classifyAnswer", () => {
     expect(classifyAnswer(result, read).outcome).toBe(forRead);
   });
 
+  it.each([
+    [60203, "failed"],
+    [60212, "failed"],
+    [20429, "retry"],
+    [null, "retry"],
+  ])("a 429 with code %s, for an API that fails 60203/60212 now → %s", (code, outcome) => {
+    const spec = { ...create, failNowCodes: new Set([60203, 60212]) };
+    const body = code === null ? {} : { code, message: "Max send attempts reached" };
+    expect(classifyAnswer(answer(429, body), spec).outcome).toBe(outcome);
+    expect(classifyAnswer(answer(429, body), create).outcome).toBe("retry");
+  });
+
   it("keeps what the operation wants of a success, with a sid only for what has one", () => {
     const sid = `CA${"0".repeat(32)}`;
     const withResult = { ...create, result: (b: Record<string, unknown>) => ({ s: b.status }) };

@@ -21,13 +21,31 @@ describe("a row's API", () => {
     expect(buildRow(fields, defaults("messages"))).toMatchObject({ ok: true, api });
   });
 
-  it("is invalid when the api column names no API", () => {
+  it("is invalid when the api column names no API, and keeps the recipient as written", () => {
     expect(buildRow({ api: "Fax", to: "+12025550101" }, defaults("messages"))).toEqual({
       ok: false,
       api: "fax",
+      to: "+12025550101",
       texts: false,
       segments: 0,
       reason: "api `Fax` is not one of messages, calls, lookup, verify, studio",
+    });
+    expect(buildRow({ api: "fax", to: "not a number" }, defaults("messages"))).toMatchObject({
+      ok: false,
+      to: "not a number",
+    });
+  });
+
+  it("is invalid when a JSON api is a list, rather than falling back to --api", () => {
+    expect(
+      buildRow({ api: ["calls"], to: "+12025550101", body: "hi" }, defaults("messages")),
+    ).toEqual({
+      ok: false,
+      api: "messages",
+      to: "+12025550101",
+      texts: false,
+      segments: 0,
+      reason: "`api` must be a single value, not a list",
     });
   });
 });

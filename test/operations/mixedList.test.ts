@@ -112,5 +112,17 @@ describe("the API options", () => {
       expect(help.stdout).toContain(flag);
     }
     expect(help.stdout).toContain("Twilio accepts at most 20 Studio REST executions per second");
+    const oneLine = help.stdout.replace(/\s+/g, " ");
+    expect(oneLine).toContain(
+      "requests started per second, whatever their API (decimals allowed); Twilio's own limits: calls 1/s, studio 20/s by default",
+    );
+    expect(oneLine).toContain("messages and calls: where Twilio reports status");
+  });
+
+  it("reconcile --help names the APIs it searches, from the operations", async () => {
+    const help = await runInProcess(["reconcile", "--help"], { env: {} });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("APIs it searches: messages, calls, studio.");
+    expect(help.stdout).toContain("verify: Twilio cannot list verifications");
   });
 });

@@ -163,6 +163,43 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
   });
 });
 
+describe.skipIf(!hasScript)("on a terminal, a list of several APIs", () => {
+  it("counts requests by API; segments and the price belong to the messages, the rest are not priced", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file(
+      "list.csv",
+      "api,to,body,url\nmessages,+12025550100,hi,\nmessages,+12025550101,hi,\ncalls,+12025550102,,https://example.com/t\nlookup,+12025550103,,\n",
+    );
+    const result = await runOnTerminal(sendArgs(list), { env: env(sim), answer: "y\n" });
+
+    expect(result.stdout).toContain("2 segments, 2 other requests; about");
+    expect(result.stdout).toContain(
+      "Estimated cost: up to 0.0166 USD (2 segments at the highest carrier price in Twilio's Pricing API; carrier fees not included). Not priced: 1 call, 1 lookup.",
+    );
+    expect(result.stdout).toContain(
+      `Send 2 messages (2 segments, up to 0.0166 USD), 1 call, 1 lookup with Twilio account ${sim.accountSid}? [y/N] `,
+    );
+    expect(result.code, result.stdout).toBe(0);
+  });
+
+  it("a list without messages shows no segments, no price it cannot know, and asks by API", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.csv", "to\n+12025550100\n+12025550101\n");
+    const result = await runOnTerminal(sendArgs(list, "--api", "lookup"), {
+      env: env(sim),
+      answer: "y\n",
+    });
+
+    expect(result.stdout).toContain("2 requests; about");
+    expect(result.stdout).not.toMatch(/\d segments?[;,)]/);
+    expect(result.stdout).toContain(
+      "Estimated cost: not priced: 2 lookups (only SMS segments are priced).",
+    );
+    expect(result.stdout).toContain(`Send 2 lookups with Twilio account ${sim.accountSid}? [y/N] `);
+    expect(result.code).toBe(0);
+  });
+});
+
 describe("off a terminal", () => {
   it("never asks and looks nothing up (cron, pipes)", async () => {
     const sim = await fx.simulator();

@@ -51,7 +51,10 @@ export function buildCallsRequest(
     const sid = cells.sid("application_sid", app, "AP", "--application-sid");
     if (sid !== undefined) request.applicationSid = sid;
   }
-  const callback = cells.url("status_callback", cells.text("status_callback"));
+  const callback = cells.url(
+    "status_callback",
+    cells.textOr("status_callback", defaults.statusCallback),
+  );
   if (callback !== undefined) request.statusCallback = callback;
   const detection = cells.choice("machine_detection", cells.text("machine_detection"), [
     "Enable",

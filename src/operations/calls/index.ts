@@ -1,5 +1,6 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation, Remote } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildCallsRequest, type CallsRequest } from "./buildCallsRequest.js";
 
 const ANSWER: AnswerSpec = {
@@ -12,6 +13,7 @@ const ANSWER: AnswerSpec = {
 /** Calls create: `POST /2010-04-01/Accounts/{AC}/Calls.json`. */
 export const calls: Operation<CallsRequest> = {
   name: "calls",
+  noun: ["call", "calls"],
   safety: "create",
   summary: "place a voice call running a TwiML URL, inline TwiML or a TwiML App",
   rate: {
@@ -51,6 +53,7 @@ export const calls: Operation<CallsRequest> = {
   ],
   texts: () => false,
   build: buildCallsRequest,
+  usesRunDefaults: (request, run) => sameAsRun(request.from, run.from),
   warm(api) {
     void api.client.calls;
   },

@@ -1,6 +1,6 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
-import { buildLookupRequest, type LookupRequest } from "./buildLookupRequest.js";
+import { buildLookupRequest, type LookupRequest, packagesProblem } from "./buildLookupRequest.js";
 import { asLookupResult, lookupResult } from "./lookupResult.js";
 
 /** A Lookup answer has no sid; a phone number is what makes it one. */
@@ -15,6 +15,7 @@ const ANSWER: AnswerSpec = {
 /** Lookup v2: `GET /v2/PhoneNumbers/{to}`; reads only, so an unknown outcome is asked again. */
 export const lookup: Operation<LookupRequest> = {
   name: "lookup",
+  noun: ["lookup", "lookups"],
   safety: "read",
   summary: "look a number up (validity, line type, carrier) and keep the answer in the journal",
   flags: [
@@ -22,12 +23,15 @@ export const lookup: Operation<LookupRequest> = {
       flag: "--fields <packages>",
       key: "fields",
       description:
-        "lookup: data packages for rows without a fields column, e.g. line_type_intelligence",
+        "lookup: data packages for rows without a fields column, e.g. line_type_intelligence (added by --suppress-landlines)",
+      problem: packagesProblem,
     },
   ],
   columns: ["to", "fields"],
   texts: () => false,
   build: buildLookupRequest,
+  // A lookup names no sender or resource of the run's: what stops a run is the account's.
+  usesRunDefaults: () => true,
   warm(api) {
     void api.client.lookups.v2;
   },

@@ -1,10 +1,12 @@
 import { classifyCall } from "../../core/classifyCall.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildMessagesRequest, type MessagesRequest } from "./buildMessagesRequest.js";
 
 /** Messages create: `POST /2010-04-01/Accounts/{AC}/Messages.json`. */
 export const messages: Operation<MessagesRequest> = {
   name: "messages",
+  noun: ["message", "messages"],
   safety: "create",
   summary: "text a message (SMS, MMS, WhatsApp, Content templates)",
   flags: [],
@@ -23,6 +25,9 @@ export const messages: Operation<MessagesRequest> = {
   ],
   texts: () => true,
   build: buildMessagesRequest,
+  usesRunDefaults: (request, run) =>
+    sameAsRun(request.from, run.from) &&
+    sameAsRun(request.messagingServiceSid, run.messagingServiceSid),
   warm(api) {
     void api.client.messages;
   },

@@ -1,12 +1,13 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildStudioRequest, STUDIO_COLUMNS, type StudioRequest } from "./buildStudioRequest.js";
 
 const ANSWER: AnswerSpec = {
   safety: "create",
   noun: "an Execution",
   sid: /^FN[0-9a-f]{32}$/,
-  // The flow is the run's: not found means every row would fail alike.
+  // Not found speaks for every row only when the flow is the run's (`usesRunDefaults`).
   fatalCodes: new Set([20404]),
   result: (body) => ({ sid: body.sid, status: body.status }),
 };
@@ -14,6 +15,7 @@ const ANSWER: AnswerSpec = {
 /** Studio v2: starts a flow execution for one contact. */
 export const studio: Operation<StudioRequest> = {
   name: "studio",
+  noun: ["Studio execution", "Studio executions"],
   safety: "create",
   summary: "start a Studio flow execution (Twilio allows at most 20 per second)",
   rate: {
@@ -31,6 +33,8 @@ export const studio: Operation<StudioRequest> = {
   columns: STUDIO_COLUMNS,
   texts: () => true,
   build: buildStudioRequest,
+  usesRunDefaults: (request, run) =>
+    sameAsRun(request.flowSid, run.options.flowSid) && sameAsRun(request.from, run.from),
   warm(api) {
     void api.client.studio.v2;
   },

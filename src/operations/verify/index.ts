@@ -1,19 +1,24 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
 import type { Operation } from "../operation.js";
+import { sameAsRun } from "../readCells.js";
 import { buildVerifyRequest, type VerifyRequest } from "./buildVerifyRequest.js";
 
 const ANSWER: AnswerSpec = {
   safety: "create",
   noun: "a Verification",
   sid: /^VE[0-9a-f]{32}$/,
-  // The service is the run's: not found means every row would fail alike.
+  // Not found speaks for every row only when the service is the run's (`usesRunDefaults`).
   fatalCodes: new Set([20404]),
+  // Twilio blocks the number for about ten minutes (60203: five sends without a check; 60212:
+  // many starts in a short time): a retry within the run's backoff would meet the same 429.
+  failNowCodes: new Set([60203, 60212]),
   result: (body) => ({ sid: body.sid, status: body.status, channel: body.channel }),
 };
 
 /** Verify v2: starts a verification (sends a one-time code) by sms, call, email or whatsapp. */
 export const verify: Operation<VerifyRequest> = {
   name: "verify",
+  noun: ["verification", "verifications"],
   safety: "create",
   summary: "start a Verify verification (a one-time code by sms, call, email or whatsapp)",
   flags: [
@@ -36,6 +41,7 @@ export const verify: Operation<VerifyRequest> = {
   columns: ["to", "channel", "verify_service_sid", "locale"],
   texts: (request) => request.channel === "sms" || request.channel === "whatsapp",
   build: buildVerifyRequest,
+  usesRunDefaults: (request, run) => sameAsRun(request.serviceSid, run.options.verifyServiceSid),
   warm(api) {
     void api.client.verify.v2;
   },
