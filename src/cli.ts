@@ -133,7 +133,10 @@ const SEND_WORDING = {
     "attempts per row for answers that are safe to retry (429, a refused connection), per command",
 };
 
-function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
+function scheduleOptions(
+  command: Command,
+  wording: typeof SEND_WORDING & { timeout?: string } = SEND_WORDING,
+): Command {
   return command
     .option("--rate <mps>", wording.rate, "1")
     .option("--burst <n>", "starts allowed back to back after an idle spell", "1")
@@ -142,7 +145,7 @@ function scheduleOptions(command: Command, wording = SEND_WORDING): Command {
       "requests in flight at most (default: enough for the rate at 1 s latency, at most 100)",
     )
     .option("--max-attempts <n>", wording.maxAttempts, "3")
-    .option("--timeout <seconds>", "per-request timeout", "30")
+    .option("--timeout <seconds>", wording.timeout ?? "per-request timeout", "30")
     .addOption(
       new Option("--api-url <url>", "send requests to this origin instead of Twilio's").env(
         "TWILIO_BULK_API_URL",
@@ -266,8 +269,10 @@ function buildProgram(
       )
       .option("--json", "print the summary as JSON on stdout"),
     {
-      rate: "message-list lookups started per second, one per recipient in doubt (decimals allowed)",
+      rate: "list lookups started per second, one per recipient in doubt (decimals allowed)",
       maxAttempts: "lookups per recipient when Twilio answers 429 or 5xx or the connection fails",
+      timeout:
+        "per-request timeout; also how long the send's requests may have lasted (give the send's if it was longer): nothing created later is a row's",
     },
   );
   if (apis) reconcileCommand.addHelpText("after", reconcileHelp(apis));

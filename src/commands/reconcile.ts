@@ -132,6 +132,7 @@ async function reconcileByApi(
     schedule: options,
     maxAttempts: options.maxAttempts,
     graceMs: options.graceMs,
+    requestTimeoutMs: options.timeoutMs,
     clock: env.clock,
     signal,
   };

@@ -9,6 +9,11 @@ export interface InDoubtAttempt {
   body: string;
   /** Wall-clock ms when its first attempt now in doubt started. */
   attemptAt: number;
+  /**
+   * Wall-clock ms after which nothing created can be this row's: its last attempt's start plus
+   * the request timeout and the skew. @default now + the skew
+   */
+  until?: number;
 }
 
 /** A message from Twilio's list, reduced to what matching needs. */
@@ -23,7 +28,7 @@ export interface ListedMessage {
 }
 
 export interface MatchOptions {
-  /** Sids the journal already gives to rows of the run: never another row's message. */
+  /** Sids the journal already gives to rows (of any run): never an in-doubt row's message. */
   knownSids: ReadonlySet<string>;
   /**
    * How far a message's date may lie outside [attempt, now]: Twilio's clock is not ours, and
@@ -44,9 +49,10 @@ export interface AttemptMatch {
 /**
  * Decides which listed messages are the in-doubt rows' own. A message is a row's when it goes
  * to the same number, from the same sender (From, or Messaging Service), with the same body, and
- * was created between the row's attempt (less the skew) and now. Rows asking for the very same
- * message (only with --allow-duplicates) share the candidates: each takes the oldest one left,
- * in the order they were attempted, and what is left over is a duplicate of the last. Pure.
+ * was created between the row's first attempt (less the skew) and the end of its last. Rows asking for the very same
+ * message (only with --allow-duplicates) share the candidates: each takes the oldest one left
+ * in its own window, in the order they were attempted, and what is left over is a duplicate of
+ * the last. Pure.
  */
 export function matchMessages(
   attempts: readonly InDoubtAttempt[],
@@ -82,7 +88,7 @@ function matchGroup(
       ({ message: m }) =>
         !options.knownSids.has(m.sid) &&
         isSameMessage(first, m) &&
-        inWindow(m, first.attemptAt, options),
+        group.some((attempt) => inWindow(m, attempt, options)),
     )
     .sort(
       (a, b) =>
@@ -92,9 +98,7 @@ function matchGroup(
     .map(({ message }) => message);
   const claimed = new Set<string>();
   const matches: AttemptMatch[] = group.map((attempt) => {
-    const found = candidates.find(
-      (m) => !claimed.has(m.sid) && inWindow(m, attempt.attemptAt, options),
-    );
+    const found = candidates.find((m) => !claimed.has(m.sid) && inWindow(m, attempt, options));
     if (found) claimed.add(found.sid);
     return { idx: attempt.idx, sid: found?.sid ?? null, duplicates: [] };
   });
@@ -113,11 +117,11 @@ function isSameMessage(attempt: InDoubtAttempt, message: ListedMessage): boolean
   return true;
 }
 
-function inWindow(message: ListedMessage, attemptAt: number, options: MatchOptions): boolean {
+function inWindow(message: ListedMessage, attempt: InDoubtAttempt, options: MatchOptions): boolean {
   if (message.dateCreated === null) return true;
   return (
-    message.dateCreated >= attemptAt - options.skewMs &&
-    message.dateCreated <= options.nowMs + options.skewMs
+    message.dateCreated >= attempt.attemptAt - options.skewMs &&
+    message.dateCreated <= (attempt.until ?? options.nowMs + options.skewMs)
   );
 }
 

@@ -3,7 +3,6 @@ import type { Journal } from "./journal.js";
 import { pagesByIdx } from "./pageByIdx.js";
 import { unpackRequest } from "./requestColumn.js";
 
-/** An in-doubt row with the times of its attempts, as reconcile needs it. */
 /** An in-doubt row; `Req` is what its API's reconcile reads of the request it journaled. */
 export interface InDoubtRow<Req extends object = object> {
   idx: number;
@@ -12,7 +11,10 @@ export interface InDoubtRow<Req extends object = object> {
   request: Req;
   /** Wall-clock ms when its first attempt now in doubt started: where the search starts. */
   firstAttemptAt: number;
-  /** Wall-clock ms when its latest attempt started: what the grace period is counted from. */
+  /**
+   * Wall-clock ms when its latest attempt started: what the grace period is counted from, and
+   * (plus the request timeout) the last moment that attempt could have created anything.
+   */
   lastAttemptAt: number;
 }
 
@@ -50,41 +52,68 @@ export function* inDoubtPages<Req extends object = object>(
   );
   const only = api ?? null;
   for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId, only, only], pageSize)) {
-    yield rows.map((r) => {
-      const last = r.last_at ?? r.updated_at;
-      return {
-        idx: r.idx,
-        line: r.line,
-        to: r.to_number,
-        request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
-        firstAttemptAt: r.first_at ?? last,
-        lastAttemptAt: last,
-      };
-    });
+    yield rows.map((r) => inDoubtRow<Req>(r));
   }
 }
 
+function inDoubtRow<Req extends object>(r: RawInDoubtRow): InDoubtRow<Req> {
+  const last = r.last_at ?? r.updated_at;
+  return {
+    idx: r.idx,
+    line: r.line,
+    to: r.to_number,
+    request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
+    firstAttemptAt: r.first_at ?? last,
+    lastAttemptAt: last,
+  };
+}
+
 /**
- * Every message sid the run has ever had for a recipient: what its rows hold now (their
- * message and any duplicates) and what their attempts recorded, such as the undelivered
- * message of a row that `retry` sent again. A listed message with one of these is known, never
- * an in-doubt row's: taking it would mark the row sent with a message that is another row's,
- * or that already failed. Per recipient, as matching is: a message to another number never
- * matches, and rows whose bodies differ only as matching forgives still count.
+ * Other runs' in-doubt rows of one API to a recipient: what they may have made is in the same
+ * list, unknown to the journal, and must not be taken for this run's rows without a doubt.
  */
-export function knownSids(journal: Journal, runId: number, to: string): Set<string> {
-  // Once per recipient: rows_to (and CROSS JOIN, which keeps rows first) look at the
-  // recipient's rows and their attempts only, never every row or attempt of the run.
+export function inDoubtElsewhere<Req extends object = object>(
+  journal: Journal,
+  runId: number,
+  to: string,
+  api: string,
+): (InDoubtRow<Req> & { runId: number })[] {
+  // Per run, rows_to finds the recipient's rows, and attempts_row their attempts.
   const rows = cachedStatement(
     journal.db,
-    `SELECT r.sid, r.duplicate_sids FROM rows r INDEXED BY rows_to
-      WHERE r.run_id = ? AND r.to_number = ?
+    `SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+       (SELECT min(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
+       (SELECT max(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+     FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+     WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.state = 'in_doubt' AND r.api = ?`,
+  ).all(runId, to, api) as (RawInDoubtRow & { run_id: number })[];
+  return rows.map((r) => ({ ...inDoubtRow<Req>(r), runId: r.run_id }));
+}
+
+/**
+ * Every sid the journal has ever had for a recipient, in any run: what its rows hold now (their
+ * message, call or execution and any duplicates) and what their attempts recorded, such as the
+ * undelivered message of a row that `retry` sent again. A listed resource with one of these is
+ * known, never an in-doubt row's: taking it would mark the row sent with what is another row's,
+ * another run's (yesterday's list to the same number), or what already failed. Per recipient,
+ * as matching is: a resource to another number never matches.
+ */
+export function knownSids(journal: Journal, to: string): Set<string> {
+  // Once per recipient: for each run (a journal has a few hundred at most), rows_to and
+  // attempts_row look at the recipient's rows and their attempts only; CROSS JOIN keeps that
+  // order, never every row or attempt of a run.
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT r.sid, r.duplicate_sids FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+      WHERE r.run_id = u.id AND r.to_number = ?
         AND (r.sid IS NOT NULL OR r.duplicate_sids IS NOT NULL)
      UNION ALL
-     SELECT a.sid, NULL FROM rows r INDEXED BY rows_to
+     SELECT a.sid, NULL FROM runs u CROSS JOIN rows r INDEXED BY rows_to
        CROSS JOIN attempts a ON a.run_id = r.run_id AND a.row_idx = r.idx
-      WHERE r.run_id = ? AND r.to_number = ? AND a.sid IS NOT NULL`,
-  ).all(runId, to, runId, to) as { sid: string | null; duplicate_sids: string | null }[];
+      WHERE r.run_id = u.id AND r.to_number = ? AND a.sid IS NOT NULL`,
+  ).all(to, to) as { sid: string | null; duplicate_sids: string | null }[];
   const sids = new Set<string>();
   for (const row of rows) {
     if (row.sid) sids.add(row.sid);

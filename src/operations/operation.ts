@@ -53,18 +53,23 @@ export interface Remote {
 }
 
 export interface ReconcileQuery<Req> {
+  /** The request of one of the rows searched for: they share their `key`. */
   request: Req;
   to: string;
-  /** Wall-clock ms: the first attempt in doubt started then, less the allowed clock skew. */
+  /** Wall-clock ms: the earliest first attempt in doubt started then, less the allowed skew. */
   from: number;
+  /** Wall-clock ms: the latest last attempt's start, plus the request timeout and the skew. */
   until: number;
+  /** Resources to list at most (newest first, paged): fewer means the list was complete. */
+  limit: number;
 }
 
 /**
  * How reconcile finds what an unknown-outcome create may have made. `messageList`: the
  * recipient-grouped Messages search of src/pipeline/reconcileRows.ts, which also finds
- * duplicates. `search`: one list call per row, then `match`. `unsupported`: Twilio offers no
- * way to look; the rows stay in doubt, and the reason says so.
+ * duplicates. `search`: the rows that share a `key` are looked for together, with one list
+ * call, then `match` and src/core/matchFound.ts. `unsupported`: Twilio offers no way to look;
+ * the rows stay in doubt, and the reason says so.
  */
 export type Reconciler<Req> =
   | { kind: "messageList" }
@@ -72,6 +77,11 @@ export type Reconciler<Req> =
       kind: "search";
       /** Changes nothing at Twilio: throws on failure, and reconcile retries it. */
       find(api: TwilioApi, query: ReconcileQuery<Req>): Promise<Remote[]>;
+      /**
+       * What the list shows of a request (the number and sender of a call, the flow and
+       * contact of an execution): rows with the same key cannot be told apart by the list.
+       */
+      key(request: Req): string;
       match(request: Req, remote: Remote): boolean;
     }
   | { kind: "unsupported"; reason: string };

@@ -29,6 +29,8 @@ export interface ReconcileArgs {
   wallNow?: () => number;
   /** How far Twilio's clock may be off ours. @default 5 minutes */
   skewMs?: number;
+  /** How long an attempt's request may have lasted: it created nothing later (plus skew). @default 30 s */
+  requestTimeoutMs?: number;
   /** Messages listed per number at most. @default 1000 */
   listLimit?: number;
   /** Only this API's in-doubt rows (the operations whose reconcile is the message list). */
@@ -132,7 +134,8 @@ function settleGroup(
   nowMs: number,
   result: ReconcileResult,
 ): void {
-  const known = knownSids(args.journal, args.runId, group.to);
+  const known = knownSids(args.journal, group.to);
+  const skewMs = args.skewMs ?? 5 * 60_000;
   const attempts = group.rows.map((row) => ({
     idx: row.idx,
     to: row.to,
@@ -140,10 +143,12 @@ function settleGroup(
     messagingServiceSid: row.request.messagingServiceSid ?? null,
     body: row.request.body ?? "",
     attemptAt: row.firstAttemptAt,
+    // The attempt created nothing after its request was over: a later message is another's.
+    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
   }));
   const matches = matchMessages(attempts, listed.map(toListed), {
     knownSids: known,
-    skewMs: args.skewMs ?? 5 * 60_000,
+    skewMs,
     nowMs,
   });
   const statusOf = new Map(listed.map((m) => [m.sid, m.status]));

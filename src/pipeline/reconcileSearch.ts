@@ -1,16 +1,17 @@
 import { classifyFetchError } from "../core/classifyFetchError.js";
 import type { Clock } from "../core/clock.js";
-import { pickFound } from "../core/pickFound.js";
+import { type FoundMatch, matchFound } from "../core/matchFound.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
 import type { Journal } from "../journal/journal.js";
 import {
   type InDoubtRow,
+  inDoubtElsewhere,
   inDoubtPages,
   knownSids,
   settlePending,
   settleSent,
 } from "../journal/reconcileQueries.js";
-import type { Operation, Reconciler } from "../operations/operation.js";
+import type { Operation, Reconciler, Remote } from "../operations/operation.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
 import { lookupFailure, type ReconcileResult } from "./reconcileRows.js";
@@ -26,29 +27,34 @@ export interface ReconcileSearchArgs {
   schedule: { rate: number; burst: number; concurrency: number };
   maxAttempts: number;
   graceMs: number;
+  /** How long an attempt's request may have lasted: it created nothing later (plus skew). @default 30 s */
+  requestTimeoutMs?: number;
   clock: Clock;
   signal: AbortSignal;
   wallNow?: () => number;
   /** @default 5 minutes */
   skewMs?: number;
-  /** What one list answer holds at most: fewer means the search was complete. @default 1000 */
+  /** Resources one search lists at most, in pages of 1000: fewer means complete. @default 20000 */
   listLimit?: number;
 }
 
-interface Item {
-  row: InDoubtRow;
+interface Group {
+  key: string;
+  rows: InDoubtRow[];
   tries: number;
 }
 
 /**
  * Settles one API's in-doubt rows by its own list (Calls by To and From, a flow's Executions by
- * date): one list call per row, through the rate limiter, then the operation's match. Found →
- * sent; not found, after a complete search and the grace period → pending; else in doubt.
+ * date). Rows the list cannot tell apart (the operation's `key`) are searched for together, with
+ * one list call through the rate limiter, and decided together by src/core/matchFound.ts: found
+ * → sent; nothing that could be the row's, after a complete search and the grace period →
+ * pending; else in doubt.
  */
 export async function reconcileSearch(args: ReconcileSearchArgs): Promise<ReconcileResult> {
   const wallNow = args.wallNow ?? Date.now;
   const skewMs = args.skewMs ?? 5 * 60_000;
-  const limit = args.listLimit ?? 1000;
+  const limit = args.listLimit ?? 20_000;
   const result: ReconcileResult = {
     checked: 0,
     sent: 0,
@@ -59,26 +65,32 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
     stopped: null,
     interrupted: false,
   };
-  const keep = (reason: string) => {
-    result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + 1;
+  const keep = (reason: string, count = 1) => {
+    result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + count;
   };
-  const summary = await dispatch<Item>({
-    items: rowsOf(args.journal, args.runId, args.operation.name),
+  const window = (row: InDoubtRow) => ({
+    from: row.firstAttemptAt - skewMs,
+    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
+  });
+  const summary = await dispatch<Group>({
+    items: groupsOf(args),
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
-    worker: async (item) => {
-      const { row } = item;
-      item.tries++;
+    worker: async (group) => {
+      const first = group.rows[0]!;
+      group.tries++;
       result.lookups++;
-      let remotes: Awaited<ReturnType<Search["find"]>>;
-      const nowMs = wallNow();
+      const from = group.rows.reduce((at, r) => Math.min(at, window(r).from), Infinity);
+      const until = group.rows.reduce((at, r) => Math.max(at, window(r).until), -Infinity);
+      let remotes: Remote[];
       try {
         remotes = await args.search.find(args.api, {
-          request: row.request,
-          to: row.to,
-          from: row.firstAttemptAt - skewMs,
-          until: nowMs + skewMs,
+          request: first.request,
+          to: first.to,
+          from,
+          until,
+          limit,
         });
       } catch (error) {
         const failure = lookupFailure(error);
@@ -87,59 +99,37 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
         if (verdict.kind === "stop") {
           const message = `Twilio refused to list ${args.operation.name}: ${verdict.message}`;
           result.stopped ??= { exitCode: verdict.exitCode, message };
-          keep(message);
+          keep(message, group.rows.length);
           return { kind: "stop" };
         }
-        if (verdict.kind === "retry" && item.tries < args.maxAttempts) {
-          return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (item.tries - 1)) };
+        if (verdict.kind === "retry" && group.tries < args.maxAttempts) {
+          return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (group.tries - 1)) };
         }
         keep(
           `could not list ${args.operation.name}: ${failure.message}${code ? ` (${code})` : ""}`,
+          group.rows.length,
         );
         return { kind: "done" };
       }
-      result.checked++;
-      const found = pickFound(
-        remotes.filter((remote) => args.search.match(row.request, remote)),
-        {
-          attemptAt: row.firstAttemptAt,
-          nowMs,
-          skewMs,
-          knownSids: knownSids(args.journal, args.runId, row.to),
-        },
-      );
-      const settlement = settleInDoubt(
-        { idx: row.idx, sid: found.sid, duplicates: found.duplicates },
-        {
-          lastAttemptAt: row.lastAttemptAt,
-          nowMs,
-          graceMs: args.graceMs,
-          listComplete: remotes.length < limit,
-          listName: `Twilio's ${args.operation.name} list`,
-        },
-      );
-      if (settlement.state === "sent") {
-        const status = remotes.find((r) => r.sid === settlement.sid)?.status ?? null;
-        settleSent(args.journal, args.runId, row.idx, {
-          sid: settlement.sid,
-          status,
-          duplicates: settlement.duplicates,
-        });
-        result.sent++;
-        if (settlement.duplicates.length > 0) {
-          const { idx, line, to } = row;
-          result.duplicates.push({
-            idx,
-            line,
-            to,
-            sid: settlement.sid,
-            duplicates: settlement.duplicates,
-          });
-        }
-      } else if (settlement.state === "pending") {
-        settlePending(args.journal, args.runId, row.idx, settlement.reason);
-        result.pending++;
-      } else keep(settlement.reason);
+      // Newest first: a list that reaches back past the window holds all of it.
+      const complete =
+        remotes.length < limit || remotes.some((r) => r.createdAt !== null && r.createdAt < from);
+      // From here on nothing awaits, so no other search settles rows meanwhile.
+      const matching = remotes.filter((r) => args.search.match(first.request, r));
+      // Another run's in-doubt row could own what is listed too: as a row that asked for
+      // something else, it keeps this run's rows in doubt where their windows meet.
+      const others = inDoubtElsewhere(args.journal, args.runId, first.to, args.operation.name)
+        .filter((row) => args.search.key(row.request) === group.key)
+        .map((row, i) => ({ idx: -1 - i, identity: `run ${row.runId}`, ...window(row) }));
+      const matches = matchFound(
+        [
+          ...group.rows.map((row) => ({ idx: row.idx, identity: identityOf(row), ...window(row) })),
+          ...others,
+        ],
+        matching,
+        knownSids(args.journal, first.to),
+      ).slice(0, group.rows.length);
+      settleGroup(args, group, matches, { remotes, complete, nowMs: wallNow(), result });
       return { kind: "done" };
     },
   });
@@ -147,8 +137,72 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
   return result;
 }
 
-async function* rowsOf(journal: Journal, runId: number, api: string): AsyncGenerator<Item> {
-  for (const page of inDoubtPages(journal, runId, 200, api)) {
-    for (const row of page) yield { row, tries: 0 };
+function settleGroup(
+  args: ReconcileSearchArgs,
+  group: Group,
+  matches: readonly FoundMatch[],
+  found: { remotes: readonly Remote[]; complete: boolean; nowMs: number; result: ReconcileResult },
+): void {
+  const { result } = found;
+  const list = `Twilio's ${args.operation.name} list`;
+  group.rows.forEach((row, i) => {
+    const match = matches[i]!;
+    result.checked++;
+    if (match.sid === null && match.ambiguous.length > 0) {
+      const n = match.ambiguous.length;
+      const sids =
+        n > 3 ? `${match.ambiguous.slice(0, 3).join(", ")} …` : match.ambiguous.join(", ");
+      const reason = `${list} shows ${n === 1 ? "one" : n} made in the attempt's time that could be this row's or another in-doubt row's (the list cannot tell them apart): check ${sids} at Twilio`;
+      result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + 1;
+      return;
+    }
+    const settlement = settleInDoubt(match, {
+      lastAttemptAt: row.lastAttemptAt,
+      nowMs: found.nowMs,
+      graceMs: args.graceMs,
+      listComplete: found.complete,
+      listName: list,
+    });
+    if (settlement.state === "sent") {
+      const { sid, duplicates } = settlement;
+      const status = found.remotes.find((r) => r.sid === sid)?.status ?? null;
+      settleSent(args.journal, args.runId, row.idx, { sid, status, duplicates });
+      result.sent++;
+      if (duplicates.length > 0) {
+        result.duplicates.push({ idx: row.idx, line: row.line, to: row.to, sid, duplicates });
+      }
+    } else if (settlement.state === "pending") {
+      settlePending(args.journal, args.runId, row.idx, settlement.reason);
+      result.pending++;
+    } else {
+      result.stillInDoubt[settlement.reason] = (result.stillInDoubt[settlement.reason] ?? 0) + 1;
+    }
+  });
+}
+
+/**
+ * The API's in-doubt rows by the operation's key, in attempt order. Read whole: rows the list
+ * cannot tell apart must be decided together, wherever they are in the file (a run's in-doubt
+ * rows are the few its failures left, not the list).
+ */
+async function* groupsOf(args: ReconcileSearchArgs): AsyncGenerator<Group> {
+  const groups = new Map<string, InDoubtRow[]>();
+  for (const page of inDoubtPages(args.journal, args.runId, 200, args.operation.name)) {
+    for (const row of page) {
+      const key = args.search.key(row.request);
+      const rows = groups.get(key);
+      if (rows) rows.push(row);
+      else groups.set(key, [row]);
+    }
   }
+  for (const [key, rows] of groups) {
+    rows.sort((a, b) => a.firstAttemptAt - b.firstAttemptAt || a.idx - b.idx);
+    yield { key, rows, tries: 0 };
+  }
+}
+
+/** The request as sent, whatever order its keys were journaled in. */
+function identityOf(row: InDoubtRow): string {
+  const entries = Object.entries(row.request as Record<string, unknown>);
+  return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

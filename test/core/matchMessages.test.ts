@@ -71,6 +71,17 @@ describe("matchMessages: one in-doubt row", () => {
     expect(matchMessages([attempt()], listed, options)).toEqual([{ idx: 0, sid, duplicates }]);
   });
 
+  it("never takes a message created after its attempt could have ended", () => {
+    const ended = attempt({ until: T0 + 5.5 * MIN });
+    const late = message("SM2", { dateCreated: T0 + 6 * MIN });
+    expect(matchMessages([ended], [late], options)).toEqual([
+      { idx: 0, sid: null, duplicates: [] },
+    ]);
+    expect(matchMessages([ended], [late, message("SM1")], options)).toEqual([
+      { idx: 0, sid: "SM1", duplicates: [] },
+    ]);
+  });
+
   it("never takes a message the journal already gives to another row", () => {
     const known = { ...options, knownSids: new Set(["SM1"]) };
     expect(matchMessages([attempt()], [message("SM1")], known)).toEqual([

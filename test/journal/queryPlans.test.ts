@@ -8,6 +8,7 @@ import {
 } from "../../src/journal/deliveryRows.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import {
+  inDoubtElsewhere,
   inDoubtPages,
   knownSids,
   settlePending,
@@ -88,18 +89,21 @@ async function drain(rows: AsyncIterable<unknown> | Iterable<unknown>) {
 }
 
 describe("query plans", () => {
-  it("reconcile's queries use an index per recipient and per row", async () => {
+  it("reconcile's queries use an index per recipient (in every run) and per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(inDoubtPages(journal, runId));
-      knownSids(journal, runId, TO);
+      knownSids(journal, TO);
+      inDoubtElsewhere(journal, runId + 1, TO, "messages");
       settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
       settlePending(journal, runId, 1, "not found");
     });
     expect(plans.length).toBeGreaterThanOrEqual(4);
     expect(wholeRunReads(plans)).toEqual([]);
-    const known = plans.find((p) => p.sql.includes("duplicate_sids FROM rows"));
+    const known = plans.find((p) => p.sql.includes("duplicate_sids FROM runs"));
     expect(known?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
     expect(known?.plan.join("\n")).toMatch(/attempts_row \(run_id=\? AND row_idx=\?\)/);
+    const elsewhere = plans.find((p) => p.sql.includes("u.id <> ?"));
+    expect(elsewhere?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
   });
 
   it("the pre-flight's duplicate look-up reads the recipient's rows only", async () => {

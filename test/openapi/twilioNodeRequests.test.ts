@@ -115,6 +115,7 @@ describe("what twilio-node sends for each operation is what Twilio's spec declar
           to: built.to,
           from: now - 60_000,
           until: now + 60_000,
+          limit: 1000,
         };
         const found = await op.reconcile.find(api, query);
         expect(

@@ -1,6 +1,8 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { useSendFixture } from "../support/simulatorFixture.js";
+import { FROM, useSendFixture } from "../support/simulatorFixture.js";
 import { apiRows, sendList } from "./apiFixture.js";
 
 // Calls through the real pipeline and the simulator: each outcome class, in doubt, reconcile.
@@ -86,4 +88,94 @@ describe("calls", () => {
     expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(0);
     expect(sim.calls()).toHaveLength(1);
   });
+
+  it("two rows to one number with different URLs, both answers lost: both stay in doubt, and no call is placed again", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const file = fx.file(
+      "calls.csv",
+      "to,url\n+12025550101,https://example.com/a\n+12025550101,https://example.com/b\n",
+    );
+    expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(3);
+    expect(sim.calls()).toHaveLength(2);
+    sim.setOptions({ dropRate: 0 });
+
+    const reconciled = await reconcile(sim, ["--grace", "0s"]);
+    expect(reconciled.code, reconciled.stderr).toBe(3);
+    expect(reconciled.stdout).toContain("cannot tell them apart");
+    const rows = apiRows(fx.journalPath());
+    expect(rows.map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
+    expect(rows.map((r) => r.sid)).toEqual([null, null]);
+
+    // Nothing went back to pending, so sending the list again places no third call.
+    await sendList(fx, sim, file, ["--api", "calls"]);
+    expect(sim.calls()).toHaveLength(2);
+  });
+
+  it("never adopts another run's call to the same number", async () => {
+    const sim = await fx.simulator();
+    const file = list("+12025550101");
+    expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(0);
+    const [earlier] = sim.calls();
+    sim.setOptions({ dropRate: 1 });
+    expect((await sendList(fx, sim, file, ["--api", "calls", "--new-run"])).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    const own = sim.calls().find((c) => c.sid !== earlier!.sid);
+
+    const reconciled = await reconcile(sim);
+    expect(reconciled.code, reconciled.stderr).toBe(0);
+    const rows = apiRows(fx.journalPath());
+    expect(rows.map((r) => [r.state, r.sid])).toEqual([
+      ["sent", earlier!.sid],
+      ["sent", own!.sid],
+    ]);
+    expect(reconciled.stdout).not.toContain("duplicate");
+  });
+
+  it("a call another run's in-doubt row could own keeps both rows in doubt: neither is called again", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const file = list("+12025550101");
+    expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(3);
+    expect((await sendList(fx, sim, file, ["--api", "calls", "--new-run"])).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    expect(sim.calls()).toHaveLength(2);
+
+    for (const run of ["2", "1"]) {
+      const reconciled = await reconcile(sim, ["--grace", "0s", "--run", run]);
+      expect(reconciled.code, reconciled.stdout).toBe(3);
+      expect(reconciled.stdout).toContain("cannot tell them apart");
+    }
+    expect(apiRows(fx.journalPath()).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
+    await sendList(fx, sim, file, ["--api", "calls"]);
+    expect(sim.calls()).toHaveLength(2);
+  });
+
+  it("never adopts a call made after the attempt could have ended (its timeout, plus the clock skew)", async () => {
+    const sim = await fx.simulator({ resetRate: 1 });
+    const file = list("+12025550101");
+    expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(3);
+    sim.setOptions({ resetRate: 0 });
+    // The attempt was an hour ago; someone else calls the number from the sender now.
+    const db = new Database(fx.journalPath());
+    db.prepare("UPDATE attempts SET started_at = started_at - 3600000").run();
+    db.close();
+    const placed = await fetch(`${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Calls.json`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${sim.accountSid}:${sim.authToken}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({ To: "+12025550101", From: FROM, Url: "https://example.com/t" }),
+    });
+    expect(placed.status).toBe(201);
+
+    const reconciled = await reconcile(sim, ["--grace", "0s"]);
+    expect(reconciled.stdout, reconciled.stderr).toContain("not found, pending again        1");
+    expect(apiRows(fx.journalPath())[0]!.state).toBe("pending");
+  });
 });
+
+function reconcile(sim: RunningSimulator, extra: readonly string[] = []) {
+  return runInProcess(["reconcile", "--rate", "1000", "--api-url", sim.url, ...extra], {
+    env: fx.env(sim),
+  });
+}

@@ -109,6 +109,35 @@ describe("studio", () => {
     );
   });
 
+  it("finds an execution behind more than one page of the flow's other executions", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const file = numbers("to", "+12025550101");
+    expect((await sendList(fx, sim, file, ["--api", "studio"])).code).toBe(3);
+    const [own] = sim.executions();
+    // Other traffic on the flow since: 1,100 executions for other contacts, newer than the row's.
+    sim.setOptions({ dropRate: 0, studioMps: 1_000_000 });
+    const auth = `Basic ${Buffer.from(`${sim.accountSid}:${sim.authToken}`).toString("base64")}`;
+    for (let batch = 0; batch < 22; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const answer = await fetch(`${sim.url}/v2/Flows/${FLOW}/Executions`, {
+            method: "POST",
+            headers: { authorization: auth, "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({
+              To: `+1202555${String(2000 + batch * 50 + i).padStart(4, "0")}`,
+              From: "+15005550006",
+            }),
+          });
+          expect(answer.status).toBe(201);
+        }),
+      );
+    }
+
+    const reconciled = await reconcile(sim.url, fx.env(sim));
+    expect(reconciled.code, reconciled.stdout).toBe(0);
+    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.sid])).toEqual([["sent", own!.sid]]);
+  });
+
   it("says in the plan that Twilio caps Studio at 20/s when --rate is above it", async () => {
     const sim = await fx.simulator();
     const file = numbers("to", "+12025550101");

@@ -147,10 +147,12 @@ describe("an in-doubt row not found", () => {
     const send = ["send", list, "--from", FROM, "--rate", "1000", "--api-url", sim.url];
     expect((await runInProcess(send, { env: fx.env(sim) })).code).toBe(3);
     sim.setOptions({ resetRate: 0 });
-    // As if the first request had reached Twilio after all.
+    // As if the first request had reached Twilio after all, within its timeout and the skew.
     const sid = await createMessage(sim, to, "first");
-    ageAttempts(11 * MIN);
-    const result = await runInProcess(["reconcile", "--api-url", sim.url], { env: fx.env(sim) });
+    ageAttempts(4 * MIN);
+    const result = await runInProcess(["reconcile", "--grace", "3m", "--api-url", sim.url], {
+      env: fx.env(sim),
+    });
     expect(result.code).toBe(1);
     const rows = readJournal(fx.journalPath()).rows;
     expect(rows.map((r) => [r.state, r.sid])).toEqual([
@@ -269,5 +271,38 @@ describe("a row retried after its message was not delivered", () => {
     // The second row's own message is at Twilio: it is sent with that sid, not the first row's.
     const second = sim.messages().find((m) => m.sid !== first)!.sid;
     expect([rows[1]?.state, rows[1]?.sid]).toEqual(["sent", second]);
+  });
+});
+
+describe("what reconcile never takes for an in-doubt row's message", () => {
+  it("another run's message to the same number, with the same body", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.csv", csvList(1));
+    const send = ["send", list, "--from", FROM, "--rate", "1000", "--api-url", sim.url];
+    expect((await runInProcess(send, { env: fx.env(sim) })).code).toBe(0);
+    const [yesterday] = sim.messages();
+    sim.setOptions({ dropRate: 1 });
+    expect((await runInProcess([...send, "--new-run"], { env: fx.env(sim) })).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    const own = sim.messages().find((m) => m.sid !== yesterday!.sid);
+    const result = await runInProcess(["reconcile", "--api-url", sim.url], { env: fx.env(sim) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain("duplicate");
+    expect(readJournal(fx.journalPath()).rows.map((r) => r.sid)).toEqual([
+      yesterday!.sid,
+      own!.sid,
+    ]);
+  });
+
+  it("a message created after its attempt could have ended (the timeout, plus the skew)", async () => {
+    const { sim, reconcile } = await inDoubtRun(1, "reset");
+    ageAttempts(60 * MIN);
+    const [row] = readJournal(fx.journalPath()).rows;
+    await createMessage(sim, row!.to_number!, "hello");
+    const result = await reconcile();
+    expect(result.stdout).toMatch(/not found, pending again\s+1/);
+    expect(readJournal(fx.journalPath()).rows.map((r) => [r.state, r.sid])).toEqual([
+      ["pending", null],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { type AnswerSpec, classifyAnswer } from "../../core/classifyAnswer.js";
-import type { Operation } from "../operation.js";
+import type { Operation, Remote } from "../operation.js";
 import { sameAsRun } from "../readCells.js";
 import { buildCallsRequest, type CallsRequest } from "./buildCallsRequest.js";
 
@@ -63,22 +63,27 @@ export const calls: Operation<CallsRequest> = {
   classify: (result, nowMs) => classifyAnswer(result, ANSWER, nowMs),
   reconcile: {
     kind: "search",
-    // Not by StartTime: a call still queued has not started, and would be missed.
-    async find(api, query) {
-      const found = await api.client.calls.list({
-        to: query.request.to,
-        from: query.request.from,
-        limit: 1000,
-        pageSize: 1000,
+    // Not by StartTime: a call still queued has not started, and would be missed. Newest first,
+    // so the walk stops at the first call older than the window: the list is complete then.
+    find(api, query) {
+      const found: Remote[] = [];
+      return new Promise((resolve, reject) => {
+        api.client.calls.each({
+          to: query.request.to,
+          from: query.request.from,
+          limit: query.limit,
+          pageSize: Math.min(1000, query.limit),
+          callback(c, done) {
+            const createdAt = c.dateCreated ? c.dateCreated.getTime() : null;
+            found.push({ sid: c.sid, status: String(c.status), to: c.to, from: c.from, createdAt });
+            if (createdAt !== null && createdAt < query.from) done();
+          },
+          done: (error?: Error) => (error ? reject(error) : resolve(found)),
+        });
       });
-      return found.map((c) => ({
-        sid: c.sid,
-        status: String(c.status),
-        to: c.to,
-        from: c.from,
-        createdAt: c.dateCreated ? c.dateCreated.getTime() : null,
-      }));
     },
+    // A listed call shows no URL, TwiML or App: calls to one number from one sender look alike.
+    key: (request) => JSON.stringify([request.to, request.from]),
     match: (request, remote) => remote.to === request.to && remote.from === request.from,
   },
   report: {

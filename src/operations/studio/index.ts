@@ -51,8 +51,8 @@ export const studio: Operation<StudioRequest> = {
       const found = await api.client.studio.v2.flows(query.request.flowSid).executions.list({
         dateCreatedFrom: new Date(query.from),
         dateCreatedTo: new Date(query.until),
-        limit: 1000,
-        pageSize: 1000,
+        limit: query.limit,
+        pageSize: Math.min(1000, query.limit),
       });
       return found.map((e) => ({
         sid: e.sid,
@@ -62,6 +62,8 @@ export const studio: Operation<StudioRequest> = {
         createdAt: e.dateCreated ? e.dateCreated.getTime() : null,
       }));
     },
+    // A listed execution shows its contact, not its sender or data.
+    key: (request) => JSON.stringify([request.flowSid, request.to]),
     match: (request, remote) => remote.to === request.to,
   },
   report: {

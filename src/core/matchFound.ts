@@ -1,0 +1,87 @@
+/** Something a list answer showed that may be an in-doubt create's. */
+export interface FoundCandidate {
+  sid: string;
+  /** Wall-clock ms; null when Twilio gave none (then any time matches). */
+  createdAt: number | null;
+}
+
+/** An in-doubt row of one search group (same recipient and sender, or contact and flow). */
+export interface FoundAttempt {
+  idx: number;
+  /**
+   * The row's request as it was sent: rows with the same identity asked for the same thing, so
+   * which of them takes which of the listed resources makes no difference.
+   */
+  identity: string;
+  /** Wall-clock ms: nothing created before this can be the row's (its first attempt, less skew). */
+  from: number;
+  /** Wall-clock ms: nor after this (its last attempt's start, plus the timeout and skew). */
+  until: number;
+}
+
+export interface FoundMatch {
+  idx: number;
+  /** The resource that is this row's, or null when none was found. */
+  sid: string | null;
+  /** Further resources that can only be this row's too: it was sent more than once. */
+  duplicates: string[];
+  /**
+   * Listed resources that could be this row's, or another row's that asked for something else:
+   * the list cannot tell which, so the row must stay in doubt. Empty when `sid` is set.
+   */
+  ambiguous: string[];
+}
+
+/**
+ * Decides which listed resources are the in-doubt rows' own, for one group of rows the list
+ * cannot tell apart by recipient (calls to one number from one sender, a flow's executions for
+ * one contact). A resource is a row's candidate when the journal knows it nowhere and it was
+ * created inside the row's window. Rows that asked for the same thing share their candidates:
+ * each takes the oldest one left, in attempt order, and what is left over is a duplicate of the
+ * last. A candidate inside the windows of rows that asked for different things (another URL,
+ * other flow data) cannot be told apart: such rows stay in doubt rather than go back to pending
+ * and be sent again, or take another row's call. A row with no candidate at all was not created.
+ * `attempts` in the order they were attempted. Pure.
+ */
+export function matchFound(
+  attempts: readonly FoundAttempt[],
+  candidates: readonly FoundCandidate[],
+  knownSids: ReadonlySet<string>,
+): FoundMatch[] {
+  const inWindow = (c: FoundCandidate, a: FoundAttempt) =>
+    c.createdAt === null || (c.createdAt >= a.from && c.createdAt <= a.until);
+  // Oldest first; a resource without a date sorts last, so dated ones are taken before it.
+  const unknown = candidates
+    .filter((c) => !knownSids.has(c.sid))
+    .sort(
+      (a, b) => (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) || a.sid.localeCompare(b.sid),
+    );
+  // Which identities each candidate could belong to.
+  const owners = new Map<string, Set<string>>();
+  for (const c of unknown) {
+    const ids = new Set(attempts.filter((a) => inWindow(c, a)).map((a) => a.identity));
+    if (ids.size > 0) owners.set(c.sid, ids);
+  }
+  const shared = new Set([...owners].filter(([, ids]) => ids.size > 1).map(([sid]) => sid));
+  const results = new Map<number, FoundMatch>();
+  for (const identity of new Set(attempts.map((a) => a.identity))) {
+    const group = attempts.filter((a) => a.identity === identity);
+    const own = unknown.filter((c) => owners.get(c.sid)?.has(identity) && !shared.has(c.sid));
+    const claimed = new Set<string>();
+    const matches = group.map((attempt): FoundMatch => {
+      const found = own.find((c) => !claimed.has(c.sid) && inWindow(c, attempt));
+      if (found) {
+        claimed.add(found.sid);
+        return { idx: attempt.idx, sid: found.sid, duplicates: [], ambiguous: [] };
+      }
+      const ambiguous = unknown
+        .filter((c) => shared.has(c.sid) && inWindow(c, attempt))
+        .map((c) => c.sid);
+      return { idx: attempt.idx, sid: null, duplicates: [], ambiguous };
+    });
+    const last = matches.findLast((m) => m.sid !== null);
+    if (last) last.duplicates.push(...own.filter((c) => !claimed.has(c.sid)).map((c) => c.sid));
+    for (const match of matches) results.set(match.idx, match);
+  }
+  return attempts.map((a) => results.get(a.idx)!);
+}
