@@ -4,7 +4,11 @@ import type { Journal, RunRecord } from "../journal/journal.js";
 import { inDoubtByApi } from "../journal/reconcileQueries.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
 import { operationOf } from "../operations/registry.js";
-import { type ReconcileResult, reconcileRows } from "../pipeline/reconcileRows.js";
+import {
+  emptyReconcileResult,
+  type ReconcileResult,
+  reconcileRows,
+} from "../pipeline/reconcileRows.js";
 import { reconcileSearch } from "../pipeline/reconcileSearch.js";
 import { type Credentials, readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
@@ -42,16 +46,8 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     const colors = colorsFor(env.stdout, env.env);
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
     const recovered = journal.recoverInFlight(run.id);
-    const report: ReconcileReport = {
-      recovered,
-      checked: 0,
-      sent: 0,
-      duplicates: [],
-      pending: 0,
-      stillInDoubt: {},
-      lookups: 0,
-      graceMs: options.graceMs,
-    };
+    const { stopped: _stopped, interrupted: _interrupted, ...nothingYet } = emptyReconcileResult();
+    const report: ReconcileReport = { recovered, ...nothingYet, graceMs: options.graceMs };
     const startedAt = env.clock.now();
     let exitCode: number = ExitCode.ok;
     let stoppedBy: string | null = null;
@@ -125,7 +121,7 @@ async function reconcileByApi(
   env: CommandEnv,
   signal: AbortSignal,
 ): Promise<ReconcileResult> {
-  const total = emptyResult();
+  const total = emptyReconcileResult();
   const common = {
     journal,
     runId,
@@ -161,19 +157,6 @@ async function reconcileByApi(
     }
   }
   return total;
-}
-
-function emptyResult(): ReconcileResult {
-  return {
-    checked: 0,
-    sent: 0,
-    duplicates: [],
-    pending: 0,
-    stillInDoubt: {},
-    lookups: 0,
-    stopped: null,
-    interrupted: false,
-  };
 }
 
 function addResult(total: ReconcileResult, part: ReconcileResult): void {

@@ -14,10 +14,10 @@ import {
 import type { Messenger, RemoteMessage } from "../twilio/messenger.js";
 import { dispatch } from "./dispatch.js";
 
-export interface ReconcileArgs {
+/** What every reconciler is given, whatever it searches. */
+export interface ReconcileBaseArgs {
   journal: Journal;
   runId: number;
-  messenger: Messenger;
   schedule: { rate: number; burst: number; concurrency: number };
   /** Lookups answered 429 or 5xx, or whose connection failed, are tried up to this many times. */
   maxAttempts: number;
@@ -31,6 +31,10 @@ export interface ReconcileArgs {
   skewMs?: number;
   /** How long an attempt's request may have lasted: it created nothing later (plus skew). @default 30 s */
   requestTimeoutMs?: number;
+}
+
+export interface ReconcileArgs extends ReconcileBaseArgs {
+  messenger: Messenger;
   /** Messages listed per number at most. @default 1000 */
   listLimit?: number;
   /** Only this API's in-doubt rows (the operations whose reconcile is the message list). */
@@ -61,6 +65,20 @@ export interface ReconcileResult {
   interrupted: boolean;
 }
 
+/** Nothing checked yet: what each reconciler starts from and the command adds up. */
+export function emptyReconcileResult(): ReconcileResult {
+  return {
+    checked: 0,
+    sent: 0,
+    duplicates: [],
+    pending: 0,
+    stillInDoubt: {},
+    lookups: 0,
+    stopped: null,
+    interrupted: false,
+  };
+}
+
 interface Group {
   to: string;
   rows: InDoubtRow<MessageRequest>[];
@@ -74,16 +92,7 @@ interface Group {
  */
 export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResult> {
   const wallNow = args.wallNow ?? Date.now;
-  const result: ReconcileResult = {
-    checked: 0,
-    sent: 0,
-    duplicates: [],
-    pending: 0,
-    stillInDoubt: {},
-    lookups: 0,
-    stopped: null,
-    interrupted: false,
-  };
+  const result = emptyReconcileResult();
   const keep = (group: Group, reason: string) => {
     result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + group.rows.length;
   };

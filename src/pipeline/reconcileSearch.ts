@@ -1,8 +1,6 @@
 import { classifyFetchError } from "../core/classifyFetchError.js";
-import type { Clock } from "../core/clock.js";
 import { type FoundMatch, matchFound } from "../core/matchFound.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
-import type { Journal } from "../journal/journal.js";
 import {
   type InDoubtRow,
   inDoubtElsewhere,
@@ -14,26 +12,19 @@ import {
 import type { Operation, Reconciler, Remote } from "../operations/operation.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
-import { lookupFailure, type ReconcileResult } from "./reconcileRows.js";
+import {
+  emptyReconcileResult,
+  lookupFailure,
+  type ReconcileBaseArgs,
+  type ReconcileResult,
+} from "./reconcileRows.js";
 
 type Search = Extract<Reconciler<object>, { kind: "search" }>;
 
-export interface ReconcileSearchArgs {
-  journal: Journal;
-  runId: number;
+export interface ReconcileSearchArgs extends ReconcileBaseArgs {
   operation: Operation;
   search: Search;
   api: TwilioApi;
-  schedule: { rate: number; burst: number; concurrency: number };
-  maxAttempts: number;
-  graceMs: number;
-  /** How long an attempt's request may have lasted: it created nothing later (plus skew). @default 30 s */
-  requestTimeoutMs?: number;
-  clock: Clock;
-  signal: AbortSignal;
-  wallNow?: () => number;
-  /** @default 5 minutes */
-  skewMs?: number;
   /** Resources one search lists at most, in pages of 1000: fewer means complete. @default 20000 */
   listLimit?: number;
 }
@@ -55,16 +46,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
   const wallNow = args.wallNow ?? Date.now;
   const skewMs = args.skewMs ?? 5 * 60_000;
   const limit = args.listLimit ?? 20_000;
-  const result: ReconcileResult = {
-    checked: 0,
-    sent: 0,
-    duplicates: [],
-    pending: 0,
-    stillInDoubt: {},
-    lookups: 0,
-    stopped: null,
-    interrupted: false,
-  };
+  const result = emptyReconcileResult();
   const keep = (reason: string, count = 1) => {
     result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + count;
   };

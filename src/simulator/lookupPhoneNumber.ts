@@ -1,20 +1,11 @@
+import { LOOKUP_PACKAGES } from "../core/lookupPackages.js";
 import { lookupLine } from "./lookupNumbers.js";
 import { type MeteredInput, type Prepared, refusal } from "./prepared.js";
 import { notFound } from "./twilioError.js";
 
-// Every data package Lookup v2 knows; those the simulator does not model answer null.
-const PACKAGES = [
-  "caller_name",
-  "sim_swap",
-  "call_forwarding",
-  "line_status",
-  "line_type_intelligence",
-  "identity_match",
-  "reassigned_number",
-  "sms_pumping_risk",
-  "phone_number_quality_score",
-  "pre_fill",
-] as const;
+// Every data package but `validation` is a property of the answer of its own; those the
+// simulator does not model answer null. `validation` answers in `valid` and `validation_errors`.
+const PACKAGES = LOOKUP_PACKAGES.filter((name) => name !== "validation");
 
 const CARRIERS: Readonly<Record<string, string>> = {
   mobile: "Simulated Mobile",

@@ -1,3 +1,4 @@
+import { LOOKUP_PACKAGES } from "../../core/lookupPackages.js";
 import type { BuiltRequest, Fields, OperationDefaults } from "../operation.js";
 import { CellReader, dedupeKeyOf } from "../readCells.js";
 
@@ -7,20 +8,6 @@ export interface LookupRequest {
   /** Comma-separated data packages, e.g. `line_type_intelligence`. */
   fields?: string;
 }
-
-export const LOOKUP_PACKAGES = [
-  "validation",
-  "caller_name",
-  "sim_swap",
-  "call_forwarding",
-  "line_status",
-  "line_type_intelligence",
-  "identity_match",
-  "reassigned_number",
-  "sms_pumping_risk",
-  "phone_number_quality_score",
-  "pre_fill",
-] as const;
 
 /** The packages `--suppress-landlines` needs: without a line type no landline is ever found. */
 const LINE_TYPE = "line_type_intelligence";
