@@ -134,6 +134,7 @@ async function reconcileByApi(
     graceMs: options.graceMs,
     clock: env.clock,
     signal,
+    inFlight: env.inFlight,
   };
   for (const [name, count] of inDoubtByApi(journal, runId)) {
     if (total.stopped || total.interrupted) break;

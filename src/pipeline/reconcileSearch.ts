@@ -12,7 +12,7 @@ import {
 } from "../journal/reconcileQueries.js";
 import type { Operation, Reconciler } from "../operations/operation.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
-import { dispatch } from "./dispatch.js";
+import { dispatch, type InFlight } from "./dispatch.js";
 import { lookupFailure, type ReconcileResult } from "./reconcileRows.js";
 
 type Search = Extract<Reconciler<object>, { kind: "search" }>;
@@ -28,6 +28,8 @@ export interface ReconcileSearchArgs {
   graceMs: number;
   clock: Clock;
   signal: AbortSignal;
+  /** Counts the requests in flight, for the CLI's notice on a signal. */
+  inFlight?: InFlight | undefined;
   wallNow?: () => number;
   /** @default 5 minutes */
   skewMs?: number;
@@ -67,6 +69,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     worker: async (item) => {
       const { row } = item;
       item.tries++;

@@ -8,7 +8,7 @@ import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { addSuppression } from "../journal/suppressionList.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
-import { dispatch } from "./dispatch.js";
+import { dispatch, type InFlight } from "./dispatch.js";
 import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
 
 export interface Schedule {
@@ -28,6 +28,8 @@ export interface SendRowsArgs {
   retry: Omit<RetryPolicy, "random">;
   clock: Clock;
   signal: AbortSignal;
+  /** Counts the requests in flight, for the CLI's notice on a signal. */
+  inFlight?: InFlight | undefined;
   /** Called once per attempt after it is journaled: the UI counts from this. */
   onAttempt?(row: SendableRow, record: AttemptRecord): void;
   /** Called for a row skipped without a request because its number became suppressed. */
@@ -67,6 +69,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     // Checked before the row takes a token, so a skipped row costs the others no rate.
     skip: (row) => skipIfSuppressed(args, row),
     worker: async (row) => {

@@ -57,6 +57,9 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
 
     expect(result.code).toBe(130);
     expect(result.stdout).toContain("interrupted by SIGINT at the confirmation: nothing was sent");
+    // Nothing is in flight at the question: the notice does not claim otherwise.
+    expect(result.stdout).toContain("SIGINT: stopping (send it again to stop at once)");
+    expect(result.stdout).not.toContain("in flight");
     expect(sim.messages()).toHaveLength(0);
   });
 
