@@ -87,6 +87,23 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
     expect(sim.messages()).toHaveLength(2);
   });
 
+  it("gives the lookups one deadline: past it the cost is unknown and the send still goes", async () => {
+    // Every answer takes longer than the whole (shortened) budget for the lookups.
+    const sim = await fx.simulator({ latencyMs: 1500 });
+    const list = fx.file("list.csv", "to,body\n+12025550100,hi\n+14165550100,hi\n");
+    const result = await runOnTerminal(sendArgs(list), {
+      env: { ...env(sim), TWILIO_BULK_TEST_PRICING_BUDGET_MS: "100" },
+      answer: "y\n",
+    });
+
+    expect(result.stdout).toContain(
+      "Estimated cost: unknown (the Pricing API did not answer within 0.1s); pass --price-per-segment to estimate it yourself.",
+    );
+    expect(result.stdout).toContain("(2 segments, cost unknown)");
+    expect(result.code).toBe(0);
+    expect(sim.messages()).toHaveLength(2);
+  });
+
   it("prices what it can and says what it could not", async () => {
     const sim = await fx.simulator();
     const list = fx.file(
