@@ -1,5 +1,6 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import type { Clock } from "../core/clock.js";
+import type { CredentialSource } from "../core/credentialSource.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
 import { GroupCommit } from "../journal/groupCommit.js";
@@ -41,6 +42,8 @@ export interface SendRowsArgs {
    * using it.
    */
   defaultSender?: { from?: string | undefined; messagingServiceSid?: string | undefined };
+  /** Where the credentials came from: a refusal (20003) names what to check. */
+  credentials?: CredentialSource | undefined;
   /** Rows whose recipient's local time is inside this window stay pending, unsent. */
   quietHours?: QuietHours | undefined;
 }
@@ -90,6 +93,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         n - row.attempts,
         { ...args.retry, random: random() },
         usesDefaultSender(row, args.defaultSender),
+        args.credentials,
       );
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);
@@ -119,7 +123,6 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   };
 }
 
-/** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never send. */
 /** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never text. */
 function skipIfSuppressed(args: SendRowsArgs, row: SendableRow): boolean {
   if (!operationOf(row.api).texts(row.request)) return false;
