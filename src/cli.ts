@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type CommandEnv, processEnv } from "./commands/commandEnv.js";
 import { shellQuote } from "./core/shellQuote.js";
 import { CliError, ExitCode } from "./errors.js";
+import type { InFlight } from "./pipeline/dispatch.js";
 
 const VERSION = "0.1.0";
 
@@ -12,9 +13,7 @@ const VERSION = "0.1.0";
  */
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
-  const finishing = makesRequests(argv)
-    ? "finishing the requests in flight, then stopping"
-    : "stopping";
+  const inFlight = { count: 0 };
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -22,22 +21,22 @@ export async function main(argv: string[]): Promise<number> {
       // The journal protocol already covers whatever is in flight: leave at once.
       process.exit(signal === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted);
     }
-    process.stderr.write(`\n${signal}: ${finishing} (send it again to stop at once).\n`);
+    process.stderr.write(`\n${signal}: ${stopping(inFlight)} (send it again to stop at once).\n`);
     controller.abort(signal);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  // Only a command with requests in flight has anything to say when its reader leaves: the
-  // others end as quietly as `cat file | head`, with their own exit code.
+  // Only a command that sends has anything to say when its reader leaves: the others end as
+  // quietly as `cat file | head`, with their own exit code.
   const onStdoutError = onBrokenPipe(
     process.stdout,
     controller,
-    makesRequests(argv) ? process.stderr : undefined,
+    sends(argv) ? { stream: process.stderr, inFlight } : undefined,
   );
   const onStderrError = onBrokenPipe(process.stderr, controller);
   process.stdout.on("error", onStdoutError);
   process.stderr.on("error", onStderrError);
-  const env = processEnv(controller.signal);
+  const env = processEnv(controller.signal, inFlight);
   try {
     return await run(argv, env);
   } catch (error) {
@@ -50,13 +49,26 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The commands that have Twilio requests in flight while they run (a dry run has none). Read
- * from argv before parsing, because a signal or a closed pipe can come at any time.
+ * What a stop waits for, from the live count every dispatch keeps: argv cannot tell (`send
+ * --help`, a finished list, a retry with nothing to retry have nothing in flight).
  */
-function makesRequests(argv: readonly string[]): boolean {
+function stopping(inFlight: InFlight): string {
+  return inFlight.count > 0 ? "finishing the requests in flight, then stopping" : "stopping";
+}
+
+/**
+ * The commands that may send Twilio requests (a dry run and `--help` send none): the ones whose
+ * early end on a closed pipe deserves a word. Read from argv before parsing, because a closed
+ * pipe can come at any time.
+ */
+function sends(argv: readonly string[]): boolean {
   const command = argv.find((arg) => !arg.startsWith("-"));
   const sending = ["send", "retry", "status", "reconcile", "demo"];
-  return command !== undefined && sending.includes(command) && !argv.includes("--dry-run");
+  return (
+    command !== undefined &&
+    sending.includes(command) &&
+    !argv.some((arg) => arg === "--dry-run" || arg === "--help" || arg === "-h")
+  );
 }
 
 /**
@@ -72,7 +84,7 @@ function makesRequests(argv: readonly string[]): boolean {
 function onBrokenPipe(
   stream: NodeJS.WriteStream,
   controller: AbortController,
-  notify?: NodeJS.WriteStream,
+  notify?: { stream: NodeJS.WriteStream; inFlight: InFlight },
 ): (error: NodeJS.ErrnoException) => void {
   return (error) => {
     if (error.code !== "EPIPE") throw error;
@@ -82,9 +94,7 @@ function onBrokenPipe(
       return true;
     }) as typeof stream.write;
     if (controller.signal.aborted) return;
-    notify?.write(
-      "\nSIGPIPE: standard output was closed; finishing the requests in flight, then stopping.\n",
-    );
+    notify?.stream.write(`\nSIGPIPE: standard output was closed; ${stopping(notify.inFlight)}.\n`);
     controller.abort("SIGPIPE");
   };
 }

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from "node:stream";
 import { type Clock, systemClock } from "../core/clock.js";
+import type { InFlight } from "../pipeline/dispatch.js";
 
 /**
  * What a command may touch of the outside world. The CLI passes the real process; tests pass
@@ -19,9 +20,11 @@ export interface CommandEnv {
   wallClock?: () => number;
   /** Aborted on the first SIGINT/SIGTERM: stop starting new work, finish what is in flight. */
   signal: AbortSignal;
+  /** Twilio requests in flight now, kept by every dispatch a command runs. @default none kept */
+  inFlight?: InFlight;
 }
 
-export function processEnv(signal: AbortSignal): CommandEnv {
+export function processEnv(signal: AbortSignal, inFlight: InFlight = { count: 0 }): CommandEnv {
   return {
     cwd: process.cwd(),
     env: process.env,
@@ -30,5 +33,6 @@ export function processEnv(signal: AbortSignal): CommandEnv {
     stderr: process.stderr,
     clock: systemClock,
     signal,
+    inFlight,
   };
 }

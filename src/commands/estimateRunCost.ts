@@ -19,10 +19,18 @@ export interface CostOptions {
   lookUp: boolean;
   apiUrl: URL | undefined;
   timeoutMs: number;
+  /**
+   * How long all the lookups together may take; countries not priced by then count as not
+   * priced. @default 10 s
+   */
+  pricingBudgetMs?: number | undefined;
 }
 
-/** A slow Pricing API must not keep an operator waiting at the prompt longer than this. */
-const LOOKUP_TIMEOUT_MS = 10_000;
+/**
+ * A slow Pricing API must not keep an operator waiting at the prompt longer than this, however
+ * many countries the list covers: one deadline for every lookup, not one per country.
+ */
+const LOOKUP_BUDGET_MS = 10_000;
 const LOOKUPS_AT_ONCE = 4;
 
 /**
@@ -60,29 +68,45 @@ async function lookUpPrices(
 ): Promise<Map<string, SegmentPrice>> {
   const prices = new Map<string, SegmentPrice>();
   if (isos.length === 0) return prices;
+  const budgetMs = options.pricingBudgetMs ?? LOOKUP_BUDGET_MS;
+  const deadline = AbortSignal.timeout(budgetMs);
   const { openTwilioPricing } = await import("../twilio/twilioPricing.js");
   const pricing = openTwilioPricing({
     credentials,
     apiUrl: options.apiUrl,
-    timeoutMs: Math.min(options.timeoutMs, LOOKUP_TIMEOUT_MS),
+    timeoutMs: Math.min(options.timeoutMs, budgetMs),
     userAgent: USER_AGENT,
   });
   const queue = [...isos];
   const worker = async () => {
     for (let iso = queue.shift(); iso !== undefined; iso = queue.shift()) {
+      let price: SegmentPrice;
       try {
-        const price = await pricing.countryPrice(iso);
-        prices.set(iso, { ok: true, price: price.maxPrice, unit: price.priceUnit });
+        const found = await pricing.countryPrice(iso);
+        price = { ok: true, price: found.maxPrice, unit: found.priceUnit };
       } catch (error) {
-        prices.set(iso, { ok: false, reason: `the Pricing API ${lookupFailure(error)}` });
+        price = { ok: false, reason: `the Pricing API ${lookupFailure(error)}` };
       }
+      // An answer after the deadline is not waited for, and not used either.
+      if (deadline.aborted) return;
+      prices.set(iso, price);
     }
   };
+  const late = new Promise<void>((resolve) =>
+    deadline.addEventListener("abort", () => resolve(), { once: true }),
+  );
   try {
-    await Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, isos.length) }, worker));
+    await Promise.race([
+      Promise.all(Array.from({ length: Math.min(LOOKUPS_AT_ONCE, isos.length) }, worker)),
+      late,
+    ]);
   } finally {
+    // Ends the lookups still waiting: their sockets close, their workers return.
+    queue.length = 0;
     pricing.close();
   }
+  const reason = `the Pricing API did not answer within ${budgetMs / 1000}s`;
+  for (const iso of isos) if (!prices.has(iso)) prices.set(iso, { ok: false, reason });
   return prices;
 }
 

@@ -72,7 +72,8 @@ function parseMix(raw: string | undefined): RehearsalMix {
 /**
  * `twilio-bulk generate`: a rehearsal list of Twilio's magic test numbers for the simulator or
  * test credentials, written as it is made (a million rows take no more memory than ten). CSV
- * cells are formula-guarded like the report's (`'+1500…`); the CSV reader removes the guard.
+ * cells are formula-guarded like the report's, which leaves a phone number (`+` and digits
+ * only) as it is: the list reads back into any tool unchanged.
  */
 export async function generate(options: GenerateOptions, env: CommandEnv): Promise<number> {
   const output = openReportOutput(options.out, env.stdout);
@@ -85,15 +86,20 @@ export async function generate(options: GenerateOptions, env: CommandEnv): Promi
       first = first && batch.length === 0;
       batch = [];
     };
+    // `generate … | head -1`: the reader's "enough" ends the list quietly, as `report` does.
+    const readerLeft = () =>
+      output.closed || (options.out === undefined && env.signal.reason === "SIGPIPE");
     await output.write(format.head);
     for (const row of rehearsalRows(options)) {
       batch.push(row);
       if (batch.length < BATCH) continue;
       await flush();
+      if (readerLeft()) return ExitCode.ok;
       if (env.signal.aborted) return interruption(env.signal).exitCode;
     }
     await flush();
     await output.write(format.tail(first));
+    if (readerLeft()) return ExitCode.ok;
   } finally {
     await output.end();
   }

@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
-import { CliError, ExitCode, interruption, UsageError } from "../errors.js";
-import { resolveJournalPath } from "../journal/defaultJournalPath.js";
-import { Journal } from "../journal/journal.js";
+import { interruption, UsageError } from "../errors.js";
 import { type CallbackCounts, startCallbackServer } from "../pipeline/callbackServer.js";
 import { readSigningCredentials } from "../twilio/readSigningCredentials.js";
 import type { CommandEnv } from "./commandEnv.js";
+import { openExistingJournal } from "./openRunJournal.js";
 import { parseNumberOption, parseUrlOption } from "./parseOptions.js";
 
 export interface RawListenOptions {
@@ -41,15 +39,7 @@ export function parseListenOptions(raw: RawListenOptions): ListenOptions {
  */
 export async function listen(options: ListenOptions, env: CommandEnv): Promise<number> {
   const credentials = readSigningCredentials(env.env);
-  const path = resolveJournalPath(options.journal, env.env, env.cwd);
-  if (!existsSync(path)) {
-    throw new CliError(
-      `no journal at ${path}`,
-      ExitCode.noInput,
-      "Point --journal (or TWILIO_BULK_JOURNAL) at the journal your `send` used.",
-    );
-  }
-  const journal = new Journal(path);
+  const { journal } = openExistingJournal(options.journal, env);
   try {
     const server = await startCallbackServer({
       journal,

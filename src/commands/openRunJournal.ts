@@ -13,7 +13,24 @@ export function openRunJournal(
   flags: { journal?: string; run?: string },
   env: CommandEnv,
 ): { journal: Journal; run: RunRecord } {
-  const path = resolveJournalPath(flags.journal, env.env, env.cwd);
+  const { journal, path } = openExistingJournal(flags.journal, env);
+  try {
+    return { journal, run: findRun(journal, flags.run, path) };
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens the journal `--journal` (or TWILIO_BULK_JOURNAL, or the default) names, which must
+ * exist: a command that reads or records into a run's journal never creates an empty one.
+ */
+export function openExistingJournal(
+  flag: string | undefined,
+  env: CommandEnv,
+): { journal: Journal; path: string } {
+  const path = resolveJournalPath(flag, env.env, env.cwd);
   if (!existsSync(path)) {
     throw new CliError(
       `no journal at ${path}`,
@@ -21,13 +38,7 @@ export function openRunJournal(
       "Point --journal (or TWILIO_BULK_JOURNAL) at the journal your `send` used.",
     );
   }
-  const journal = new Journal(path);
-  try {
-    return { journal, run: findRun(journal, flags.run, path) };
-  } catch (error) {
-    journal.close();
-    throw error;
-  }
+  return { journal: new Journal(path), path };
 }
 
 function findRun(journal: Journal, wanted: string | undefined, path: string): RunRecord {

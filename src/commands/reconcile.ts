@@ -131,6 +131,7 @@ async function reconcileByApi(
     requestTimeoutMs: options.timeoutMs,
     clock: env.clock,
     signal,
+    inFlight: env.inFlight,
   };
   for (const [name, count] of inDoubtByApi(journal, runId)) {
     if (total.stopped || total.interrupted) break;

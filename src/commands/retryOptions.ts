@@ -1,47 +1,31 @@
 import type { RetryFilter } from "../core/decideRetry.js";
 import { UsageError } from "../errors.js";
-import { type LockFlags, parseLockFlags } from "./lockOptions.js";
 import { parseQuietHoursOptions, type QuietHoursOptions } from "./quietHoursOptions.js";
+import {
+  parseRunCommandOptions,
+  type RawRunCommandOptions,
+  type RunCommandOptions,
+} from "./runCommandOptions.js";
 import {
   type ListFlag,
   parseCodeList,
   parseStateList,
   parseStatusList,
 } from "./selectionOptions.js";
-import { parseScheduleOptions, type RawSendOptions, type ScheduleOptions } from "./sendOptions.js";
+import type { RawSendOptions } from "./sendOptions.js";
 
 /** Options as commander hands them over. */
-export interface RawRetryOptions
-  extends Pick<
-    RawSendOptions,
-    | "rate"
-    | "burst"
-    | "concurrency"
-    | "maxAttempts"
-    | "timeout"
-    | "apiUrl"
-    | "profile"
-    | "journal"
-    | "run"
-    | "breakLock"
-    | "quietHours"
-    | "timezone"
-    | "waitQuietHours"
-  > {
-  state?: ListFlag;
-  status?: ListFlag;
-  code?: ListFlag;
-  dryRun?: boolean;
-  json?: boolean;
-}
+export type RawRetryOptions = RawRunCommandOptions &
+  Pick<RawSendOptions, "quietHours" | "timezone" | "waitQuietHours"> & {
+    state?: ListFlag;
+    status?: ListFlag;
+    code?: ListFlag;
+    dryRun?: boolean;
+  };
 
-export interface RetryOptions extends ScheduleOptions {
+export interface RetryOptions extends RunCommandOptions {
   filter: RetryFilter;
-  run: string | undefined;
-  journal: string | undefined;
   dryRun: boolean;
-  json: boolean;
-  lock: LockFlags;
   quietHours: QuietHoursOptions | undefined;
 }
 
@@ -60,13 +44,9 @@ export function parseRetryOptions(raw: RawRetryOptions, env: NodeJS.ProcessEnv):
     );
   }
   return {
-    ...parseScheduleOptions(raw, env),
+    ...parseRunCommandOptions(raw, env),
     filter,
-    run: raw.run,
-    journal: raw.journal,
     dryRun: raw.dryRun ?? false,
-    json: raw.json ?? false,
-    lock: parseLockFlags(raw, env),
     quietHours: parseQuietHoursOptions(raw),
   };
 }

@@ -75,6 +75,8 @@ export interface SendOptions extends ScheduleOptions {
   yes: boolean;
   /** The cost of one segment for the plan's estimate, instead of Twilio's Pricing API. */
   pricePerSegment: number | undefined;
+  /** How long the Pricing API lookups may take together. @default 10 s (estimateRunCost) */
+  pricingBudgetMs?: number | undefined;
   /** CSV field delimiter forced by `--delimiter`; otherwise told from the header. */
   delimiter: string | undefined;
   /** `--rows-out`: every invalid and skipped row of the pre-flight, as CSV. */
@@ -197,10 +199,21 @@ export function parseSendOptions(
       min: 0,
       max: 1000,
     }),
+    ...pricingBudget(env),
     delimiter: raw.delimiter === undefined ? undefined : parseDelimiter(raw.delimiter),
     rowsOut: raw.rowsOut,
     quietHours: parseQuietHoursOptions(raw),
     invocation,
     lock: parseLockFlags(raw, env),
   };
+}
+
+/**
+ * Test-only, deliberately undocumented: a budget for the Pricing lookups shorter than the 10 s
+ * an operator would wait, so a test can outlast it with the simulator's latency.
+ */
+function pricingBudget(env: NodeJS.ProcessEnv): { pricingBudgetMs?: number } {
+  const raw = env.TWILIO_BULK_TEST_PRICING_BUDGET_MS;
+  const ms = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(ms) && ms > 0 ? { pricingBudgetMs: ms } : {};
 }

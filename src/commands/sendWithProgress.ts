@@ -78,6 +78,8 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
         clock: env.clock,
         // A lost lock stops the starts like a signal; the journal refuses any that slip past.
         signal: AbortSignal.any([env.signal, args.lock.lost]),
+        inFlight: env.inFlight,
+        credentials: args.credentials.source,
         onAttempt: (_row, record) => {
           attempts++;
           if (record.outcome !== "retry" && record.outcome !== "fatal") decided(record.outcome);

@@ -60,6 +60,7 @@ export async function status(options: StatusOptions, env: CommandEnv): Promise<n
         maxAttempts: options.maxAttempts,
         clock: env.clock,
         signal: env.signal,
+        inFlight: env.inFlight,
         onChecked: () => progress.update(runCounts, ++done),
       });
     } finally {

@@ -1,5 +1,6 @@
 import type { AttemptRecord } from "./attemptRecord.js";
 import type { Classification } from "./classifyCall.js";
+import { type CredentialSource, checkCredentialsAction } from "./credentialSource.js";
 import { errorInfo } from "./errorCatalog.js";
 
 export type NextStep =
@@ -27,12 +28,14 @@ export interface RetryPolicy {
  * each send or retry afresh. `sharedDefaults`: the row uses the run's own sender or resource
  * (flow, service), so an unusable or not-found answer speaks for every row; a row's own `from`,
  * flow or service fails only that row.
+ * `credentials`: where they came from, so refused credentials (20003) name what to check.
  */
 export function decideAttempt(
   c: Classification,
   attemptNumber: number,
   policy: RetryPolicy,
   sharedDefaults = true,
+  credentials?: CredentialSource,
 ): AttemptDecision {
   if (c.outcome === "fatal" && c.exitCode === 78 && !sharedDefaults) {
     return {
@@ -63,7 +66,11 @@ export function decideAttempt(
           kind: "stop",
           exitCode: c.exitCode,
           // What to do travels with the stop: the operator reads it in a cron mail, not a manual.
-          message: `${c.errorMessage} (${c.errorCode}); every other row would fail the same way. To do: ${errorInfo(c.errorCode).action}`,
+          message: `${c.errorMessage} (${c.errorCode}); every other row would fail the same way. To do: ${
+            c.errorCode === 20003 && credentials
+              ? checkCredentialsAction(credentials)
+              : errorInfo(c.errorCode).action
+          }`,
         },
       };
     case "retry": {

@@ -14,7 +14,8 @@ export interface ErrorInfo {
 export const ERROR_CATALOG: Readonly<Record<number, ErrorInfo>> = {
   20003: {
     meaning: "authentication failed",
-    action: "check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or the API key pair), then resume",
+    action:
+      "check the credentials (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN or the API key pair, or the --profile), then resume",
     class: "fatal",
   },
   20008: {

@@ -43,8 +43,13 @@ export function parseDelimiter(value: string): string {
 
 /** "semicolon-separated", for the line that says how a file is read. */
 export function describeDelimiter(delimiter: string): string {
+  return `${delimiterName(delimiter)}-separated`;
+}
+
+/** "comma", "semicolon", "tab", or the character itself in backquotes. */
+export function delimiterName(delimiter: string): string {
   const names: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
-  return `${names[delimiter] ?? `\`${delimiter}\``}-separated`;
+  return names[delimiter] ?? `\`${delimiter}\``;
 }
 
 export interface SniffedCsv {

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { ByteTap } from "./byteTap.js";
 import { checkUtf8 } from "./checkUtf8.js";
 import { decodeUtf8 } from "./decodeUtf8.js";
-import { detectFormat } from "./detectFormat.js";
+import { detectFormat, extensionDelimiter } from "./detectFormat.js";
 import { openByteSource } from "./openByteSource.js";
 import { readCsv } from "./readCsv.js";
 import { readJson } from "./readJson.js";
@@ -44,14 +44,14 @@ export interface InputSource {
 }
 
 export interface InputOptions {
-  /** @default from the extension: .csv, .json, .ndjson or .jsonl */
+  /** @default from the extension: .csv (.tsv: with a tab), .json, .ndjson or .jsonl */
   format?: InputFormat;
   /**
    * The column holding the recipient. Only a CSV header is checked for it up front; a JSON
    * record without it is left for the pre-flight to reject as a row. @default "to"
    */
   toColumn?: string;
-  /** CSV only: forces the field delimiter. @default told from the header line */
+  /** CSV only: forces the field delimiter. @default a tab for .tsv, else told from the header line */
   delimiter?: string | undefined;
   /** CSV only: told the delimiter in use before the first record, to say how the file is read. */
   onDelimiter?: ((delimiter: string) => void) | undefined;
@@ -72,7 +72,7 @@ export function openInput(source: InputSource, options: InputOptions = {}): Open
       ? readCsv(bytes, {
           file,
           toColumn: options.toColumn ?? "to",
-          delimiter: options.delimiter,
+          delimiter: options.delimiter ?? extensionDelimiter(file),
           onDelimiter: options.onDelimiter,
         })
       : format === "json"

@@ -2,7 +2,12 @@ import { pipeline } from "node:stream/promises";
 import { CsvError, type InfoRecord, type Options, parse } from "csv-parse";
 import { unguardFormula } from "../core/formulaGuard.js";
 import { InputError } from "../errors.js";
-import { describeDelimiter, detectDelimiter, sniffDelimiter } from "./detectDelimiter.js";
+import {
+  delimiterName,
+  describeDelimiter,
+  detectDelimiter,
+  sniffDelimiter,
+} from "./detectDelimiter.js";
 import type { InputRecord } from "./openInput.js";
 
 /**
@@ -31,7 +36,7 @@ export async function* readCsv(
 ): AsyncGenerator<InputRecord> {
   const sniffed = await sniffDelimiter(bytes, options.delimiter);
   options.onDelimiter?.(sniffed.delimiter);
-  const rows = new CsvRows(file, toColumn);
+  const rows = new CsvRows(file, toColumn, sniffed.delimiter);
   const parser = parse({
     bom: true,
     delimiter: sniffed.delimiter,
@@ -62,6 +67,7 @@ class CsvRows {
   constructor(
     readonly file: string,
     readonly toColumn: string,
+    readonly delimiter: string,
   ) {}
 
   next(record: string[], info: { empty_lines: number }): InputRecord | undefined {
@@ -79,7 +85,7 @@ class CsvRows {
 
   explain(error: CsvError): InputError {
     const line = this.#startLine(Number(error.empty_lines ?? this.#emptyLines));
-    return csvError(error, { file: this.file, line }, this.#header);
+    return csvError(error, { file: this.file, line }, this.delimiter, this.#header);
   }
 
   end(): void {
@@ -143,7 +149,12 @@ function toFields(header: string[], record: string[]): Record<string, string> {
   return fields;
 }
 
-function csvError(error: CsvError, at: { file: string; line: number }, header?: string[]) {
+function csvError(
+  error: CsvError,
+  at: { file: string; line: number },
+  delimiter: string,
+  header?: string[],
+) {
   const index = Number(error.index ?? 0);
   const field = `field ${index + 1}${header?.[index] ? ` (\`${header[index]}\`)` : ""}`;
   const row = `the row starting at line ${at.line}`;
@@ -160,7 +171,7 @@ function csvError(error: CsvError, at: { file: string; line: number }, header?: 
       return new InputError(
         `${row} has ${got} fields, the header has ${header?.length ?? "a different number"}`,
         at,
-        "quote any field that contains a comma",
+        `quote any field that contains a ${delimiterName(delimiter)}`,
       );
     }
     case "INVALID_OPENING_QUOTE":

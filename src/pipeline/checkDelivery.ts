@@ -10,7 +10,7 @@ import {
 import type { Journal } from "../journal/journal.js";
 import { OPERATIONS } from "../operations/registry.js";
 import type { Messenger } from "../twilio/messenger.js";
-import { dispatch } from "./dispatch.js";
+import { dispatch, type InFlight } from "./dispatch.js";
 import type { Schedule } from "./sendRows.js";
 
 /** The APIs whose sent rows have a delivery status to fetch (Messages). */
@@ -29,6 +29,8 @@ export interface CheckDeliveryArgs {
   maxAttempts: number;
   clock: Clock;
   signal: AbortSignal;
+  /** Counts the requests in flight, for the CLI's notice on a signal. */
+  inFlight?: InFlight | undefined;
   onChecked?(status: string): void;
   random?: () => number;
 }
@@ -78,6 +80,7 @@ export async function checkDelivery(args: CheckDeliveryArgs): Promise<CheckDeliv
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     worker: async (item) => {
       let remote: Awaited<ReturnType<Messenger["fetch"]>>;
       try {

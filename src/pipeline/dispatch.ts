@@ -3,6 +3,15 @@ import { validateTokenBucketOptions } from "../core/tokenBucket.js";
 import { abortableSleep } from "./abortableSleep.js";
 import { Pacer } from "./pacer.js";
 
+/**
+ * Workers running right now, counted by every dispatch that is given it: the CLI words its
+ * notice on a signal or a closed pipe by it ("finishing the requests in flight" only when
+ * there are some).
+ */
+export interface InFlight {
+  count: number;
+}
+
 /** What became of one start; the dispatcher only schedules, the caller records outcomes. */
 export type WorkResult =
   | { kind: "done" }
@@ -30,6 +39,8 @@ export interface DispatchOptions<T> {
   clock: Clock;
   /** Aborted: start nothing more, wait for the workers in flight, resolve. */
   signal?: AbortSignal;
+  /** Incremented as each worker starts, decremented as it ends. */
+  inFlight?: InFlight | undefined;
   /** Called every time an item starts (a retry starts again), just before its worker. */
   onStart?(item: T): void;
   /**
@@ -195,6 +206,7 @@ class Run<T> {
   #start(item: T): void {
     this.#started += 1;
     this.#inFlight += 1;
+    if (this.#options.inFlight) this.#options.inFlight.count += 1;
     void this.#work(item);
   }
 
@@ -207,6 +219,7 @@ class Run<T> {
       this.#fail(error);
     }
     this.#inFlight -= 1;
+    if (this.#options.inFlight) this.#options.inFlight.count -= 1;
     if (result.kind === "stop") this.#stop("stop");
     if (result.kind === "retry" && !this.#halt.signal.aborted) void this.#retryLater(item, result);
     this.#notify();

@@ -12,7 +12,7 @@ import {
   settleSent,
 } from "../journal/reconcileQueries.js";
 import type { Messenger, RemoteMessage } from "../twilio/messenger.js";
-import { dispatch } from "./dispatch.js";
+import { dispatch, type InFlight } from "./dispatch.js";
 
 /** What every reconciler is given, whatever it searches. */
 export interface ReconcileBaseArgs {
@@ -25,6 +25,8 @@ export interface ReconcileBaseArgs {
   graceMs: number;
   clock: Clock;
   signal: AbortSignal;
+  /** Counts the requests in flight, for the CLI's notice on a signal. */
+  inFlight?: InFlight | undefined;
   /** Wall-clock time, which the journal's attempt times and Twilio's dates are in. @default Date.now */
   wallNow?: () => number;
   /** How far Twilio's clock may be off ours. @default 5 minutes */
@@ -102,6 +104,7 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     worker: async (group) => {
       group.tries++;
       result.lookups++;

@@ -59,6 +59,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     worker: async (group) => {
       const first = group.rows[0]!;
       group.tries++;

@@ -1,5 +1,6 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import type { Clock } from "../core/clock.js";
+import type { CredentialSource } from "../core/credentialSource.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
 import { GroupCommit } from "../journal/groupCommit.js";
@@ -9,7 +10,7 @@ import { addSuppression } from "../journal/suppressionList.js";
 import type { RunDefaults } from "../operations/operation.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
-import { dispatch } from "./dispatch.js";
+import { dispatch, type InFlight } from "./dispatch.js";
 import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
 
 export interface Schedule {
@@ -29,6 +30,8 @@ export interface SendRowsArgs {
   retry: Omit<RetryPolicy, "random">;
   clock: Clock;
   signal: AbortSignal;
+  /** Counts the requests in flight, for the CLI's notice on a signal. */
+  inFlight?: InFlight | undefined;
   /** Called once per attempt after it is journaled: the UI counts from this. */
   onAttempt?(row: SendableRow, record: AttemptRecord): void;
   /** Called for a row skipped without a request because its number became suppressed. */
@@ -40,6 +43,8 @@ export interface SendRowsArgs {
    * one of its own just fails. Absent: every row counts as using them.
    */
   runDefaults?: RunDefaults;
+  /** Where the credentials came from: a refusal (20003) names what to check. */
+  credentials?: CredentialSource | undefined;
   /** Rows whose recipient's local time is inside this window stay pending, unsent. */
   quietHours?: QuietHours | undefined;
 }
@@ -68,6 +73,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
+    inFlight: args.inFlight,
     // Checked before the row takes a token, so a skipped row costs the others no rate.
     skip: (row) => skipIfSuppressed(args, row),
     worker: async (row) => {
@@ -88,6 +94,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         n - row.attempts,
         { ...args.retry, random: random() },
         args.runDefaults ? op.usesRunDefaults(row.request, args.runDefaults) : true,
+        args.credentials,
       );
       await commits.write(() => {
         args.journal.finishAttempt(attemptId, decision.record);

@@ -1,8 +1,8 @@
-import twilio from "twilio";
 import type { CallResult } from "../core/callResult.js";
-import { CapturingRequestClient, callCapture } from "./capturingRequestClient.js";
+import { buildTwilioClient } from "./buildTwilioClient.js";
+import { callCapture } from "./capturingRequestClient.js";
 import type { Credentials } from "./readCredentials.js";
-import type { TwilioApi, TwilioClient } from "./twilioApi.js";
+import type { TwilioApi } from "./twilioApi.js";
 
 export interface TwilioApiConfig {
   credentials: Credentials;
@@ -12,25 +12,11 @@ export interface TwilioApiConfig {
   userAgent: string;
 }
 
-/**
- * Loads `twilio` (about 130 ms of start-up), so commands that never talk to Twilio import this
- * lazily. autoRetry stays off: every attempt must be journaled by us.
- */
+/** Loads `twilio` (see buildTwilioClient), so commands that never talk to Twilio import this lazily. */
 export function openTwilioApi(config: TwilioApiConfig): TwilioApi {
-  const httpClient = new CapturingRequestClient({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
+  const { client, httpClient } = buildTwilioClient({
+    ...config,
     maxSockets: Math.max(config.concurrency, 1),
-  });
-  const { credentials } = config;
-  const client: TwilioClient = twilio(credentials.username, credentials.password, {
-    accountSid: credentials.accountSid,
-    httpClient,
-    autoRetry: false,
-    timeout: config.timeoutMs,
-    userAgentExtensions: [config.userAgent],
-    ...(credentials.region ? { region: credentials.region } : {}),
-    ...(credentials.edge ? { edge: credentials.edge } : {}),
   });
   return {
     client,

@@ -1,3 +1,4 @@
+import type { CredentialSource } from "../core/credentialSource.js";
 import { CliError, ExitCode } from "../errors.js";
 import {
   readTwilioCliConfig,
@@ -13,6 +14,8 @@ export interface Credentials {
   password: string;
   region: string | undefined;
   edge: string | undefined;
+  /** Where they came from, for what a refusal tells the operator to check. */
+  source?: CredentialSource;
 }
 
 const ENV_HINT =
@@ -66,7 +69,14 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials {
         ENV_HINT,
       );
     }
-    return { accountSid, username: apiKey, password: apiSecret, region, edge };
+    return {
+      accountSid,
+      username: apiKey,
+      password: apiSecret,
+      region,
+      edge,
+      source: { kind: "environment", apiKey: true },
+    };
   }
   if (!authToken) {
     throw new CliError(
@@ -75,7 +85,14 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Credentials {
       ENV_HINT,
     );
   }
-  return { accountSid, username: accountSid, password: authToken, region, edge };
+  return {
+    accountSid,
+    username: accountSid,
+    password: authToken,
+    region,
+    edge,
+    source: { kind: "environment", apiKey: false },
+  };
 }
 
 function namedProfile(env: NodeJS.ProcessEnv, name: string): Credentials {
@@ -152,6 +169,7 @@ function fromProfile(
     region: profile.region,
     // twilio-cli's order: the environment, then the profile, then the config-wide setting.
     edge: env.TWILIO_EDGE?.trim() || profile.edge || config.edge,
+    source: { kind: "profile", name: profile.name, configPath: config.path },
   };
 }
 

@@ -1,5 +1,4 @@
-import twilio from "twilio";
-import { CapturingRequestClient } from "./capturingRequestClient.js";
+import { buildTwilioClient } from "./buildTwilioClient.js";
 import type { Credentials } from "./readCredentials.js";
 
 /** What one destination country costs per outbound SMS segment, from Twilio's Pricing API. */
@@ -27,21 +26,7 @@ export interface Pricing {
 
 /** Pricing API v1 (`GET pricing.twilio.com/v1/Messaging/Countries/{IsoCountry}`) through twilio-node. */
 export function openTwilioPricing(config: PricingConfig): Pricing {
-  const httpClient = new CapturingRequestClient({
-    apiUrl: config.apiUrl,
-    timeoutMs: config.timeoutMs,
-    maxSockets: 4,
-  });
-  const { credentials } = config;
-  const client = twilio(credentials.username, credentials.password, {
-    accountSid: credentials.accountSid,
-    httpClient,
-    autoRetry: false,
-    timeout: config.timeoutMs,
-    userAgentExtensions: [config.userAgent],
-    ...(credentials.region ? { region: credentials.region } : {}),
-    ...(credentials.edge ? { edge: credentials.edge } : {}),
-  });
+  const { client, httpClient } = buildTwilioClient({ ...config, maxSockets: 4 });
   return {
     async countryPrice(isoCountry) {
       const country = await client.pricing.v1.messaging.countries(isoCountry).fetch();

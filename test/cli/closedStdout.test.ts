@@ -46,11 +46,39 @@ describe("a reader that leaves early", () => {
       [["retry", "--state", "pending", "--dry-run"], 0],
       [["send", list, "--from", FROM, "--dry-run", "--new-run"], 0],
       [["send", list, "--from", FROM, "--dry-run", "--new-run", "--json"], 0],
+      [["send", "--help"], 0],
+      [["generate", "--rows", "1000000"], 0],
+      [["generate", "--rows", "1000000", "--format", "ndjson"], 0],
     ];
     for (const [args, code] of commands) {
       const result = await runCliIntoHead(args, 0, { env });
       expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(code);
       expect(result.stderr, args.join(" ")).not.toMatch(QUIET);
+    }
+  });
+
+  it("ends `generate --rows 1000000 | head -1` quietly with exit 0", async () => {
+    const result = await runCliIntoHead(["generate", "--rows", "1000000"], 1);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(QUIET);
+    expect(result.stdout).toBe("to,from,body,kind,expected\n");
+  });
+
+  it("says a sending command is stopping, not finishing requests, when none is in flight", async () => {
+    const { env, list, sim } = await sentJournal(30);
+    const api = ["--api-url", sim.url];
+    const commands: string[][] = [
+      ["send", list, "--from", FROM, ...api],
+      ["retry", "--state", "failed", ...api],
+      ["reconcile", ...api],
+    ];
+    for (const args of commands) {
+      const result = await runCliIntoHead(args, 0, { env });
+      expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
+      expect(result.stderr, args.join(" ")).toContain(
+        "SIGPIPE: standard output was closed; stopping.",
+      );
+      expect(result.stderr, args.join(" ")).not.toMatch(/in flight|internal error|EPIPE|\n\s+at /);
     }
   });
 

@@ -94,6 +94,7 @@ describe("send exits", () => {
 
     expect(result.code).toBe(77);
     expect(result.stderr).toMatch(/20003/);
+    expect(result.stderr).toContain("To do: check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN,");
     expectNoStack(result.stderr);
   });
 

@@ -58,6 +58,29 @@ describe("decideAttempt", () => {
   });
 
   it.each([
+    [undefined, "check the credentials (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN"],
+    [{ kind: "environment", apiKey: false }, "check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN,"],
+    [
+      { kind: "environment", apiKey: true },
+      "check TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET,",
+    ],
+    [
+      { kind: "profile", name: "acme", configPath: "/home/a/.twilio-cli/config.json" },
+      'check profile "acme" in /home/a/.twilio-cli/config.json',
+    ],
+  ] as const)("names where refused credentials came from: %j", (source, action) => {
+    const auth: Classification = {
+      outcome: "fatal",
+      httpStatus: 401,
+      errorCode: 20003,
+      errorMessage: "Authentication Error",
+      exitCode: 77,
+    };
+    const next = decideAttempt(auth, 1, policy, true, source).next;
+    expect(next.kind === "stop" && next.message).toContain(`To do: ${action}`);
+  });
+
+  it.each([
     [1, 0, 500],
     [1, 1, 1000],
     [3, 0.5, 3000],

@@ -17,8 +17,8 @@ import { makeTempDir } from "../support/tempDir.js";
 const dir = makeTempDir();
 afterAll(() => dir.remove());
 
-function csv(text: string | Buffer, options: InputOptions = {}) {
-  const path = join(dir.path, `${Math.random().toString(36).slice(2)}.csv`);
+function csv(text: string | Buffer, options: InputOptions = {}, extension = ".csv") {
+  const path = join(dir.path, `${Math.random().toString(36).slice(2)}${extension}`);
   writeFileSync(path, text);
   const used: string[] = [];
   const input = openInput({ path }, { ...options, onDelimiter: (d) => used.push(d) });
@@ -117,6 +117,33 @@ describe("reading a CSV", () => {
     ]);
   });
 
+  it.each([
+    ["comma", "to,body\n+1,a,b\n", {}],
+    ["semicolon", "to;body\n+1;a;b\n", {}],
+    ["tab", "to\tbody\n+1\ta\tb\n", {}],
+    ["`|`", "to|body\n+1|a|b\n", { delimiter: "|" }],
+  ])("names the %s it read by when a row has too many fields", async (name, text, options) => {
+    const error = await failure(csv(text, options).input);
+    expect(error.message).toContain("has 3 fields, the header has 2");
+    expect(error.hint).toBe(`quote any field that contains a ${name}`);
+  });
+
+  it("reads a .tsv file as tab-separated, whatever its header looks like", async () => {
+    const { input, used } = csv("to\tbody\n+12025550100\thi; there, you\n", {}, ".tsv");
+    expect(input.format).toBe("csv");
+    expect(await readAll(input)).toEqual([
+      { line: 2, fields: { to: "+12025550100", body: "hi; there, you" } },
+    ]);
+    expect(used).toEqual(["\t"]);
+    // One column: no tab in the header to tell it by.
+    const one = csv("to\n+12025550100\n", {}, ".TSV");
+    expect(await readAll(one.input)).toEqual([{ line: 2, fields: { to: "+12025550100" } }]);
+    expect(one.used).toEqual(["\t"]);
+    // --delimiter still wins.
+    const forced = csv("to;body\n+1;x\n", { delimiter: ";" }, ".tsv");
+    expect(await readAll(forced.input)).toEqual([{ line: 2, fields: { to: "+1", body: "x" } }]);
+  });
+
   it("suggests --delimiter when a forced comma leaves one long header name", async () => {
     const error = await failure(csv("to;body\n+1;x\n", { delimiter: "," }).input);
     expect(error.message).toContain("no `to` column");
@@ -166,6 +193,17 @@ describe("send and suppress import say how they read the file", () => {
       env: fx.env(sim),
     });
     expect(bad.code).toBe(64);
+  });
+
+  it("sends a list.tsv, saying it reads it as tab-separated", async () => {
+    const sim = await fx.simulator();
+    const list = fx.file("list.tsv", "to\tbody\n+12025550100\tHi, there\n");
+    const result = await runInProcess(["send", list, "--from", FROM, "--dry-run"], {
+      env: fx.env(sim),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`Reading ${list} as tab-separated.`);
+    expect(result.stdout).toContain("1 to send");
   });
 
   it("imports a semicolon-separated opt-out export", async () => {

@@ -6,7 +6,7 @@ import {
   rowBySid,
   rowsAwaitingDelivery,
 } from "../../src/journal/deliveryRows.js";
-import { Journal, type NewRow } from "../../src/journal/journal.js";
+import { Journal } from "../../src/journal/journal.js";
 import {
   inDoubtElsewhere,
   inDoubtPages,
@@ -15,6 +15,7 @@ import {
   settleSent,
 } from "../../src/journal/reconcileQueries.js";
 import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
+import { pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // The statements reconcile, status and retry run once per row or per recipient must find their
@@ -29,19 +30,7 @@ afterEach(() => dir.remove());
 
 const TO = "+14155551000";
 
-function row(idx: number): NewRow {
-  return {
-    idx,
-    line: idx + 2,
-    to: TO,
-    request: { to: TO, from: "+15005550006", body: `hi ${idx}` },
-    fields: { to: TO },
-    dedupeKey: `k${idx}`,
-    segments: 1,
-    state: "pending",
-    reason: null,
-  };
-}
+const row = (idx: number) => pendingRow(idx, TO);
 
 /** Runs `use` on a journal with one small run, and returns the plan of every statement it prepared. */
 async function plansOf(use: (journal: Journal, runId: number) => Promise<void> | void) {

@@ -13,6 +13,7 @@ import {
   lockHolder,
   type TakeOver,
 } from "../../src/journal/runLock.js";
+import { pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -246,21 +247,6 @@ describe("the lease", () => {
     other.close();
   });
 });
-
-function pendingRow(idx: number) {
-  const to = `+1415555${String(1000 + idx)}`;
-  return {
-    idx,
-    line: idx + 2,
-    to,
-    request: { to, from: "+15005550006", body: `hi ${idx}` },
-    fields: { to },
-    dedupeKey: `k${idx}`,
-    segments: 1,
-    state: "pending" as const,
-    reason: null,
-  };
-}
 
 /** Waits for a condition the code under test brings about by itself (a timer), never for a time. */
 async function until(condition: () => boolean): Promise<void> {

@@ -80,6 +80,31 @@ describe("dispatch concurrency", () => {
     // 7 at a time, 250 ms each: the slots, not the rate, set the pace.
     expect(starts.at(-1)?.at).toBeCloseTo(28 * 250, -1);
   });
+
+  it("keeps the caller's count of workers in flight: each one while it runs, none at the end", async () => {
+    const counted = { count: 0 };
+    const seen: number[] = [];
+    const clock = new FakeClock();
+    const { done } = run(
+      {
+        rate: 1000,
+        burst: 50,
+        concurrency: 3,
+        count: 12,
+        inFlight: counted,
+        worker: async () => {
+          seen.push(counted.count);
+          await clock.sleep(100);
+          return { kind: "done" };
+        },
+      },
+      clock,
+    );
+    await done;
+    expect(Math.max(...seen)).toBe(3);
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(1);
+    expect(counted.count).toBe(0);
+  });
 });
 
 describe("dispatch retries", () => {

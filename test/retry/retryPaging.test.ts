@@ -5,6 +5,7 @@ import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { requeueRows } from "../../src/journal/retryRows.js";
 import { addSuppression } from "../../src/journal/suppressionList.js";
 import { describeChoice, emptyTally, selectRetryRows } from "../../src/pipeline/selectRetryRows.js";
+import { pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // Retry decides, requeues and sends its selection a page at a time, holding no row list: what
@@ -40,22 +41,11 @@ const SHAPES = [
   { state: "pending", http: 429, code: 20429, suppressed: true }, // skipped
 ] as const;
 
+const number = (idx: number) => `+1202555${String(1000 + idx)}`;
+
 function seed(count: number): void {
   const rows: NewRow[] = [];
-  for (let idx = 0; idx < count; idx++) {
-    const to = `+1202555${String(1000 + idx)}`;
-    rows.push({
-      idx,
-      line: idx + 2,
-      to,
-      request: { to, from: "+15005550006", body: `hi ${idx}` },
-      fields: { to },
-      dedupeKey: `k${idx}`,
-      segments: 1,
-      state: "pending",
-      reason: null,
-    });
-  }
+  for (let idx = 0; idx < count; idx++) rows.push(pendingRow(idx, number(idx)));
   journal.insertRows(runId, rows);
   const set = journal.db.prepare(
     "UPDATE rows SET state = ?, http_status = ?, error_code = ? WHERE run_id = ? AND idx = ?",
@@ -65,7 +55,7 @@ function seed(count: number): void {
     set.run(shape.state, shape.http, shape.code, runId, idx);
     if ("suppressed" in shape) {
       addSuppression(journal, {
-        number: `+1202555${String(1000 + idx)}`,
+        number: number(idx),
         code: 21610,
         reason: "opted out",
         runId,

@@ -75,6 +75,9 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
 
     expect(result.code).toBe(130);
     expect(result.stdout).toContain("interrupted by SIGINT at the confirmation: nothing was sent");
+    // Nothing is in flight at the question: the notice does not claim otherwise.
+    expect(result.stdout).toContain("SIGINT: stopping (send it again to stop at once)");
+    expect(result.stdout).not.toContain("in flight");
     expect(sim.messages()).toHaveLength(0);
   });
 
@@ -96,6 +99,23 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
 
     expect(result.stdout).toContain(
       "Estimated cost: unknown (the Pricing API answered 404 (20404)); pass --price-per-segment to estimate it yourself.",
+    );
+    expect(result.stdout).toContain("(2 segments, cost unknown)");
+    expect(result.code).toBe(0);
+    expect(sim.messages()).toHaveLength(2);
+  });
+
+  it("gives the lookups one deadline: past it the cost is unknown and the send still goes", async () => {
+    // Every answer takes longer than the whole (shortened) budget for the lookups.
+    const sim = await fx.simulator({ latencyMs: 1500 });
+    const list = fx.file("list.csv", "to,body\n+12025550100,hi\n+14165550100,hi\n");
+    const result = await runOnTerminal(sendArgs(list), {
+      env: { ...env(sim), TWILIO_BULK_TEST_PRICING_BUDGET_MS: "100" },
+      answer: "y\n",
+    });
+
+    expect(result.stdout).toContain(
+      "Estimated cost: unknown (the Pricing API did not answer within 0.1s); pass --price-per-segment to estimate it yourself.",
     );
     expect(result.stdout).toContain("(2 segments, cost unknown)");
     expect(result.code).toBe(0);

@@ -60,6 +60,11 @@ describe("--profile", () => {
 
     expect(result.code).toBe(77);
     expect(sim.messages()).toHaveLength(0);
+    // What to check is the profile, in the file it came from: not the environment variables.
+    expect(result.stderr).toContain(
+      `To do: check profile "work" in ${join(fx.dir(), "config.json")}`,
+    );
+    expect(result.stderr).not.toContain("TWILIO_AUTH_TOKEN");
   });
 
   it("wins over the environment's credentials", async () => {
