@@ -131,14 +131,6 @@ function settleGroup(
   group.rows.forEach((row, i) => {
     const match = matches[i]!;
     result.checked++;
-    if (match.sid === null && match.ambiguous.length > 0) {
-      const n = match.ambiguous.length;
-      const sids =
-        n > 3 ? `${match.ambiguous.slice(0, 3).join(", ")} …` : match.ambiguous.join(", ");
-      const reason = `${list} shows ${n === 1 ? "one" : n} made in the attempt's time that could be this row's or another in-doubt row's (the list cannot tell them apart): check ${sids} at Twilio`;
-      result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + 1;
-      return;
-    }
     const settlement = settleInDoubt(match, {
       lastAttemptAt: row.lastAttemptAt,
       nowMs: found.nowMs,

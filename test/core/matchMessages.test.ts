@@ -49,7 +49,6 @@ describe("matchMessages: one in-doubt row", () => {
       "SM1",
       ["SM2"],
     ],
-    ["another body", [message("SM1", { body: "Hi Bob" })], null, []],
     ["another recipient", [message("SM1", { to: "+12025550199" })], null, []],
     ["another sender", [message("SM1", { from: "+15005550009" })], null, []],
     ["created long before the attempt", [message("SM1", { dateCreated: T0 - 6 * MIN })], null, []],
@@ -122,6 +121,60 @@ describe("matchMessages: senders", () => {
   ])("%s", (_title, asked, listed, found) => {
     const [match] = matchMessages([attempt(asked)], [message("SM1", listed)], options);
     expect(match?.sid).toBe(found ? "SM1" : null);
+  });
+});
+
+describe("matchMessages: what the list cannot settle", () => {
+  it("another text from the row's sender in its window is no match, but keeps it in doubt", () => {
+    expect(matchMessages([attempt()], [message("SM1", { body: "Hi Bob" })], options)).toEqual([
+      { idx: 0, sid: null, duplicates: [], unexplained: ["SM1"] },
+    ]);
+    // Outside its window, or from another sender, it says nothing about the row.
+    const late = message("SM1", { body: "Hi Bob", dateCreated: T0 + 20 * MIN });
+    const other = message("SM2", { body: "Hi Bob", from: "+15005550009" });
+    const row = attempt({ until: T0 + 6 * MIN });
+    expect(matchMessages([row], [late, other], options)).toEqual([
+      { idx: 0, sid: null, duplicates: [] },
+    ]);
+  });
+
+  it("a template row takes the rendered text Twilio lists, from its sender in its window", () => {
+    const row = attempt({ body: "", template: `HX${"1".repeat(32)}\u0000{"1":"Ann"}` });
+    const listed = [message("SM1", { body: "Your code for Ann is ready" })];
+    expect(matchMessages([row], listed, options)).toEqual([{ idx: 0, sid: "SM1", duplicates: [] }]);
+    // A row with a body beside it in the same window: either could own it.
+    const plain = attempt({ idx: 1, body: "Your code for Ann is ready" });
+    expect(matchMessages([row, plain], listed, options)).toEqual([
+      { idx: 0, sid: null, duplicates: [], ambiguous: ["SM1"] },
+      { idx: 1, sid: null, duplicates: [], ambiguous: ["SM1"] },
+    ]);
+  });
+
+  it("another run's row asking for the same message keeps both in doubt, never a duplicate", () => {
+    const elsewhere = [{ ...attempt({ idx: 0, attemptAt: T0 + 2000 }), runId: 1 }];
+    const listed = [message("SM2", { dateCreated: T0 + 3000 }), message("SM1")];
+    expect(matchMessages([attempt()], listed, { ...options, elsewhere })).toEqual([
+      { idx: 0, sid: null, duplicates: [], ambiguous: ["SM1", "SM2"] },
+    ]);
+    // Outside the other run's window, the message is this row's alone.
+    const before = [{ ...attempt({ attemptAt: T0 - 30 * MIN, until: T0 - 20 * MIN }), runId: 1 }];
+    expect(matchMessages([attempt()], listed, { ...options, elsewhere: before })).toEqual([
+      { idx: 0, sid: "SM1", duplicates: ["SM2"] },
+    ]);
+  });
+
+  it("a row with a narrow window keeps its only message when a retried row's wide window holds it too", () => {
+    // Row 1: first attempt at T0, retried 20 minutes later; row 2: one attempt at T0 + 1 min.
+    const wide = attempt({ idx: 1, until: T0 + 20 * MIN + 5.5 * MIN });
+    const narrow = attempt({ idx: 2, attemptAt: T0 + MIN, until: T0 + MIN + 5.5 * MIN });
+    const listed = [
+      message("SMlate", { dateCreated: T0 + 20 * MIN + 1000 }),
+      message("SMearly", { dateCreated: T0 + MIN + 1000 }),
+    ];
+    expect(matchMessages([wide, narrow], listed, options)).toEqual([
+      { idx: 1, sid: "SMlate", duplicates: [] },
+      { idx: 2, sid: "SMearly", duplicates: [] },
+    ]);
   });
 });
 
