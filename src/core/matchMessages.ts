@@ -94,7 +94,7 @@ export function matchMessages(
     until: attempt.until ?? options.nowMs + options.skewMs,
     accepts: new Set(messages.filter((m) => isSameMessage(attempt, m)).map((m) => m.sid)),
   });
-  const matches = matchFound(
+  const all = matchFound(
     [
       ...attempts.map((a) => found(a, identityOf(a), a.idx)),
       ...elsewhere.map((a, i) => found(a, `run ${a.runId}`, -1 - i)),
@@ -102,13 +102,14 @@ export function matchMessages(
     // Twilio's list is newest first: of two messages in the same second the later is older.
     messages.map((m, position) => ({ sid: m.sid, createdAt: m.dateCreated, rank: -position })),
     options.knownSids,
-  ).slice(0, attempts.length);
+  );
+  // What any row could own, here or in another run, is accounted for.
   const explained = new Set(options.knownSids);
-  for (const match of matches) {
+  for (const match of all) {
     if (match.sid !== null) explained.add(match.sid);
     for (const sid of [...match.duplicates, ...match.ambiguous]) explained.add(sid);
   }
-  return matches.map((match, i): AttemptMatch => {
+  return all.slice(0, attempts.length).map((match, i): AttemptMatch => {
     const { idx, sid, duplicates, ambiguous } = match;
     if (sid !== null) return { idx, sid, duplicates };
     if (ambiguous.length > 0) return { idx, sid, duplicates, ambiguous };

@@ -136,6 +136,11 @@ describe("matchMessages: what the list cannot settle", () => {
     expect(matchMessages([row], [late, other], options)).toEqual([
       { idx: 0, sid: null, duplicates: [] },
     ]);
+    // Another run's row that asked for that text accounts for it.
+    const elsewhere = [{ ...attempt({ body: "Hi Bob" }), runId: 1 }];
+    expect(
+      matchMessages([attempt()], [message("SM1", { body: "Hi Bob" })], { ...options, elsewhere }),
+    ).toEqual([{ idx: 0, sid: null, duplicates: [] }]);
   });
 
   it("a template row takes the rendered text Twilio lists, from its sender in its window", () => {
