@@ -1,4 +1,5 @@
 import { classifyFetchError } from "../core/classifyFetchError.js";
+import { listReachesPast } from "../core/listReachesPast.js";
 import { type FoundMatch, matchFound } from "../core/matchFound.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
 import {
@@ -94,9 +95,14 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
         );
         return { kind: "done" };
       }
-      // Newest first: a list that reaches back past the window holds all of it.
+      // Newest first: a list that reaches a whole page back past the window holds all of it.
       const complete =
-        remotes.length < limit || remotes.some((r) => r.createdAt !== null && r.createdAt < from);
+        remotes.length < limit ||
+        listReachesPast(
+          remotes.map((r) => r.createdAt),
+          from,
+          Math.min(1000, limit),
+        );
       // From here on nothing awaits, so no other search settles rows meanwhile.
       const matching = remotes.filter((r) => args.search.match(first.request, r));
       // Another run's in-doubt row could own what is listed too: as a row that asked for
