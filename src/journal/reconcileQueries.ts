@@ -16,6 +16,12 @@ export interface InDoubtRow<Req extends object = object> {
    * (plus the request timeout) the last moment that attempt could have created anything.
    */
   lastAttemptAt: number;
+  /**
+   * Wall-clock ms when its attempts ended, the latest (null while one is in flight, or none
+   * recorded). An attempt ends when its answer came, its own timeout passed or a later run
+   * recovered it: never before it could have created anything.
+   */
+  lastEndedAt: number | null;
 }
 
 interface RawInDoubtRow {
@@ -27,6 +33,7 @@ interface RawInDoubtRow {
   updated_at: number;
   first_at: number | null;
   last_at: number | null;
+  ended_at: number | null;
 }
 
 /**
@@ -45,7 +52,9 @@ export function* inDoubtPages<Req extends object = object>(
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
      FROM rows r INDEXED BY rows_state
      WHERE r.run_id = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?) AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
@@ -65,6 +74,7 @@ function inDoubtRow<Req extends object>(r: RawInDoubtRow): InDoubtRow<Req> {
     request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
     firstAttemptAt: r.first_at ?? last,
     lastAttemptAt: last,
+    lastEndedAt: r.ended_at,
   };
 }
 
@@ -107,7 +117,9 @@ export function inDoubtTo<Req extends object = object>(
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
      FROM rows r INDEXED BY rows_to
      WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?)
      ORDER BY r.idx`,
@@ -139,7 +151,11 @@ export function inDoubtElsewhere<Req extends object = object>(
              AND a.outcome = CASE r.state WHEN 'in_doubt' THEN 'in_doubt' ELSE 'in_flight' END)
            AS first_at,
          (SELECT max(started_at) FROM attempts a
-           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+         (SELECT max(finished_at) FROM attempts a
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
        FROM runs u CROSS JOIN rows r INDEXED BY rows_to
        WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.api = ?
          AND r.state IN ('in_doubt', 'pending'))

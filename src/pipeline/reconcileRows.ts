@@ -165,7 +165,7 @@ function settleGroup(
         : `${row.request.contentSid}\u0000${row.request.contentVariables ?? ""}`,
     attemptAt: row.firstAttemptAt,
     // The attempt created nothing after its request was over: a later message is another's.
-    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
+    until: windowEnd(row, args.requestTimeoutMs ?? 30_000, skewMs),
   });
   // Another run's row to this number may own what is listed: where windows meet, both stay in
   // doubt, and its message is never filed as this run's duplicate.
@@ -225,6 +225,15 @@ async function* groupsByRecipient(
     const rows = inDoubtTo<JournaledMessage>(journal, runId, to, api);
     if (rows.length > 0) yield { to, rows, tries: 0 };
   }
+}
+
+/**
+ * The last moment a row's attempts could have created anything, plus the skew. The send's own
+ * timeout is not journaled: an attempt's recorded end covers it (a recovered attempt's late end
+ * only widens the window, the safe side), and reconcile's --timeout stands in while none is.
+ */
+export function windowEnd(row: InDoubtRow, requestTimeoutMs: number, skewMs: number): number {
+  return Math.max(row.lastEndedAt ?? -Infinity, row.lastAttemptAt + requestTimeoutMs) + skewMs;
 }
 
 /** List by From too when every row of the group has the same plain From (not a service). */

@@ -18,6 +18,7 @@ import {
   lookupFailure,
   type ReconcileBaseArgs,
   type ReconcileResult,
+  windowEnd,
 } from "./reconcileRows.js";
 
 type Search = Extract<Reconciler<object>, { kind: "search" }>;
@@ -53,7 +54,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
   };
   const window = (row: InDoubtRow) => ({
     from: row.firstAttemptAt - skewMs,
-    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
+    until: windowEnd(row, args.requestTimeoutMs ?? 30_000, skewMs),
   });
   const summary = await dispatch<Group>({
     items: groupsOf(args),

@@ -126,3 +126,21 @@ describe("reconcile and rows to one number", () => {
     expect(sim.messages()).toHaveLength(1);
   });
 });
+
+describe("reconcile and the attempt's window", () => {
+  it("searches to the attempt's recorded end when it outlasted reconcile's --timeout (a send with a longer one)", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const list = fx.file("m.csv", "to,body\n+12025550100,hello\n");
+    expect((await sendList(fx, sim, list)).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    // As if the request had started ten minutes before Twilio created the message.
+    const db = new Database(fx.journalPath());
+    db.prepare(
+      "UPDATE attempts SET started_at = started_at - 600000, finished_at = started_at + 2000",
+    ).run();
+    db.close();
+    await reconcile(sim, []);
+    const [row] = apiRows(fx.journalPath());
+    expect([row?.state, row?.sid]).toEqual(["sent", sim.messages()[0]?.sid]);
+  });
+});
