@@ -94,9 +94,13 @@ export function matchMessages(
     until: attempt.until ?? options.nowMs + options.skewMs,
     accepts: new Set(messages.filter((m) => isSameMessage(attempt, m)).map((m) => m.sid)),
   });
+  // In the order they were attempted: a duplicate goes to the latest row that could have sent it.
+  const inOrder = attempts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => x.a.attemptAt - y.a.attemptAt || x.a.idx - y.a.idx);
   const all = matchFound(
     [
-      ...attempts.map((a) => found(a, identityOf(a), a.idx)),
+      ...inOrder.map(({ a, i }) => found(a, identityOf(a), i)),
       ...elsewhere.map((a, i) => found(a, `run ${a.runId}`, -1 - i)),
     ],
     // Twilio's list is newest first: of two messages in the same second the later is older.
@@ -109,11 +113,13 @@ export function matchMessages(
     if (match.sid !== null) explained.add(match.sid);
     for (const sid of [...match.duplicates, ...match.ambiguous]) explained.add(sid);
   }
-  return all.slice(0, attempts.length).map((match, i): AttemptMatch => {
-    const { idx, sid, duplicates, ambiguous } = match;
+  // matchFound answered by position in `attempts` (as its idx): back to the rows' own.
+  const byPosition = new Map(all.filter((m) => m.idx >= 0).map((m) => [m.idx, m]));
+  return attempts.map((attempt, i): AttemptMatch => {
+    const { sid, duplicates, ambiguous } = byPosition.get(i)!;
+    const idx = attempt.idx;
     if (sid !== null) return { idx, sid, duplicates };
     if (ambiguous.length > 0) return { idx, sid, duplicates, ambiguous };
-    const attempt = attempts[i]!;
     const window = found(attempt, "", idx);
     const unexplained = messages
       .filter(

@@ -205,6 +205,19 @@ describe("matchMessages: several rows", () => {
     ]);
   });
 
+  it("puts extras on the row attempted last, whatever order the rows come in", () => {
+    const rows = [attempt({ idx: 2, attemptAt: T0 + 2000 }), attempt({ idx: 1 })];
+    const three = [
+      message("SM1"),
+      message("SM2", { dateCreated: T0 + 3000 }),
+      message("SM3", { dateCreated: T0 + 4000 }),
+    ];
+    expect(matchMessages(rows, three, options)).toEqual([
+      { idx: 2, sid: "SM2", duplicates: ["SM3"] },
+      { idx: 1, sid: "SM1", duplicates: [] },
+    ]);
+  });
+
   it("leaves the row with no message left unmatched, and puts extras on the last row", () => {
     const rows = [attempt({ idx: 1 }), attempt({ idx: 2, attemptAt: T0 + 2000 })];
     expect(matchMessages(rows, [message("SM1")], options)).toEqual([
