@@ -153,9 +153,7 @@ export function inDoubtElsewhere<Req extends object = object>(
          (SELECT max(started_at) FROM attempts a
            WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
          (SELECT max(finished_at) FROM attempts a
-           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at,
-       (SELECT max(finished_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
        FROM runs u CROSS JOIN rows r INDEXED BY rows_to
        WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.api = ?
          AND r.state IN ('in_doubt', 'pending'))
