@@ -282,7 +282,7 @@ function buildProgram(
       rate: "list lookups started per second, one per recipient in doubt (decimals allowed)",
       maxAttempts: "lookups per recipient when Twilio answers 429 or 5xx or the connection fails",
       timeout:
-        "per-request timeout; also how long the send's requests may have lasted (give the send's if it was longer): nothing created later is a row's",
+        "per-request timeout; also the least time a send's request is taken to have lasted (longer when the journal recorded a later end): nothing created later is a row's",
     },
   );
   if (apis) reconcileCommand.addHelpText("after", reconcileHelp(apis));

@@ -3,6 +3,8 @@ export interface FoundCandidate {
   sid: string;
   /** Wall-clock ms; null when Twilio gave none (then any time matches). */
   createdAt: number | null;
+  /** Orders candidates created at the same time (Twilio's dates have whole seconds): lower is older. */
+  rank?: number;
 }
 
 /** An in-doubt row of one search group (same recipient and sender, or contact and flow). */
@@ -17,6 +19,11 @@ export interface FoundAttempt {
   from: number;
   /** Wall-clock ms: nor after this (its last attempt's start, plus the timeout and skew). */
   until: number;
+  /**
+   * The only listed resources that can be the row's (a message's body must be the row's); any
+   * when absent. Rows with the same identity must accept the same.
+   */
+  accepts?: ReadonlySet<string>;
 }
 
 export interface FoundMatch {
@@ -36,30 +43,37 @@ export interface FoundMatch {
  * Decides which listed resources are the in-doubt rows' own, for one group of rows the list
  * cannot tell apart by recipient (calls to one number from one sender, a flow's executions for
  * one contact). A resource is a row's candidate when the journal knows it nowhere and it was
- * created inside the row's window. Rows that asked for the same thing share their candidates:
- * each takes the oldest one left, in attempt order, and what is left over is a duplicate of the
- * last. A candidate inside the windows of rows that asked for different things (another URL,
- * other flow data) cannot be told apart: such rows stay in doubt rather than go back to pending
- * and be sent again, or take another row's call. A row with no candidate at all was not created.
- * `attempts` in the order they were attempted. Pure.
+ * created inside the row's window. Rows that asked for the same thing share their candidates,
+ * and as many rows as possible get one: taken in order of their window's end, each takes the
+ * oldest candidate left in its window (a row retried later, with a wide window, cannot take the
+ * only candidate of a row with a narrow one). Candidates left over are duplicates only when
+ * every row of the identity has one: else nothing says which row sent them twice. A candidate
+ * inside the windows of rows that asked for different things (another URL, other flow data,
+ * another run's row) cannot be told apart: such rows stay in doubt rather than go back to
+ * pending and be sent again, or take another row's call. A row with no candidate at all was
+ * not created. `attempts` in the order they were attempted. Pure.
  */
 export function matchFound(
   attempts: readonly FoundAttempt[],
   candidates: readonly FoundCandidate[],
   knownSids: ReadonlySet<string>,
 ): FoundMatch[] {
-  const inWindow = (c: FoundCandidate, a: FoundAttempt) =>
-    c.createdAt === null || (c.createdAt >= a.from && c.createdAt <= a.until);
+  const canBe = (c: FoundCandidate, a: FoundAttempt) =>
+    (c.createdAt === null || (c.createdAt >= a.from && c.createdAt <= a.until)) &&
+    (a.accepts === undefined || a.accepts.has(c.sid));
   // Oldest first; a resource without a date sorts last, so dated ones are taken before it.
   const unknown = candidates
     .filter((c) => !knownSids.has(c.sid))
     .sort(
-      (a, b) => (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) || a.sid.localeCompare(b.sid),
+      (a, b) =>
+        (a.createdAt ?? Infinity) - (b.createdAt ?? Infinity) ||
+        (a.rank ?? 0) - (b.rank ?? 0) ||
+        a.sid.localeCompare(b.sid),
     );
   // Which identities each candidate could belong to.
   const owners = new Map<string, Set<string>>();
   for (const c of unknown) {
-    const ids = new Set(attempts.filter((a) => inWindow(c, a)).map((a) => a.identity));
+    const ids = new Set(attempts.filter((a) => canBe(c, a)).map((a) => a.identity));
     if (ids.size > 0) owners.set(c.sid, ids);
   }
   const shared = new Set([...owners].filter(([, ids]) => ids.size > 1).map(([sid]) => sid));
@@ -67,20 +81,33 @@ export function matchFound(
   for (const identity of new Set(attempts.map((a) => a.identity))) {
     const group = attempts.filter((a) => a.identity === identity);
     const own = unknown.filter((c) => owners.get(c.sid)?.has(identity) && !shared.has(c.sid));
-    const claimed = new Set<string>();
-    const matches = group.map((attempt): FoundMatch => {
-      const found = own.find((c) => !claimed.has(c.sid) && inWindow(c, attempt));
+    // Earliest window end first, oldest candidate first: the most rows that can have one do
+    // (points to intervals), so no row goes back to pending while its message is listed.
+    const byEnd = [...group].sort((a, b) => a.until - b.until || a.from - b.from || a.idx - b.idx);
+    const claimed = new Map<string, FoundAttempt>();
+    const taken = new Map<number, string>();
+    for (const attempt of byEnd) {
+      const found = own.find((c) => !claimed.has(c.sid) && canBe(c, attempt));
       if (found) {
-        claimed.add(found.sid);
-        return { idx: attempt.idx, sid: found.sid, duplicates: [], ambiguous: [] };
+        claimed.set(found.sid, attempt);
+        taken.set(attempt.idx, found.sid);
       }
+    }
+    const matches = group.map((attempt): FoundMatch => {
+      const sid = taken.get(attempt.idx);
+      if (sid !== undefined) return { idx: attempt.idx, sid, duplicates: [], ambiguous: [] };
       const ambiguous = unknown
-        .filter((c) => shared.has(c.sid) && inWindow(c, attempt))
+        .filter((c) => shared.has(c.sid) && canBe(c, attempt))
         .map((c) => c.sid);
       return { idx: attempt.idx, sid: null, duplicates: [], ambiguous };
     });
-    const last = matches.findLast((m) => m.sid !== null);
-    if (last) last.duplicates.push(...own.filter((c) => !claimed.has(c.sid)).map((c) => c.sid));
+    if (matches.every((m) => m.sid !== null)) {
+      for (const c of own.filter((c) => !claimed.has(c.sid))) {
+        // The latest-attempted row whose window holds it (one always does: it is a candidate).
+        const i = group.findLastIndex((a) => canBe(c, a));
+        matches[i >= 0 ? i : matches.length - 1]!.duplicates.push(c.sid);
+      }
+    }
     for (const match of matches) results.set(match.idx, match);
   }
   return attempts.map((a) => results.get(a.idx)!);

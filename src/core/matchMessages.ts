@@ -1,3 +1,5 @@
+import { type FoundAttempt, matchFound } from "./matchFound.js";
+
 /** A row whose create may or may not have reached Twilio, as reconcile looks for it. */
 export interface InDoubtAttempt {
   idx: number;
@@ -7,6 +9,11 @@ export interface InDoubtAttempt {
   messagingServiceSid: string | null;
   /** The body it asked for ("" for media only). */
   body: string;
+  /**
+   * A Content template's sid and variables, when the row sent one: Twilio lists the rendered
+   * text, which the journal does not have, so such a row matches on recipient, sender and time.
+   */
+  template?: string | null;
   /** Wall-clock ms when its first attempt now in doubt started. */
   attemptAt: number;
   /**
@@ -14,6 +21,11 @@ export interface InDoubtAttempt {
    * the request timeout and the skew. @default now + the skew
    */
   until?: number;
+}
+
+/** Another run's row (in doubt, or with an attempt in flight) that may own a listed message. */
+export interface OwnerElsewhere extends InDoubtAttempt {
+  runId: number;
 }
 
 /** A message from Twilio's list, reduced to what matching needs. */
@@ -36,6 +48,8 @@ export interface MatchOptions {
    */
   skewMs: number;
   nowMs: number;
+  /** Other runs' rows to the same numbers: what they may have made is in the same list. */
+  elsewhere?: readonly OwnerElsewhere[];
 }
 
 export interface AttemptMatch {
@@ -44,85 +58,103 @@ export interface AttemptMatch {
   sid: string | null;
   /** Further messages that can only be this row's too: it was sent more than once. */
   duplicates: string[];
+  /**
+   * Messages that could be this row's or another in-doubt row's (another text, another run):
+   * the list cannot tell which, so the row stays in doubt. Only when `sid` is null.
+   */
+  ambiguous?: string[];
+  /**
+   * Messages from the row's sender to its number, in its window, with other text and no owner:
+   * Twilio may have changed the text (a template, an opt-out footer), so the row stays in doubt.
+   */
+  unexplained?: string[];
 }
 
 /**
- * Decides which listed messages are the in-doubt rows' own. A message is a row's when it goes
- * to the same number, from the same sender (From, or Messaging Service), with the same body, and
- * was created between the row's first attempt (less the skew) and the end of its last. Rows asking for the very same
- * message (only with --allow-duplicates) share the candidates: each takes the oldest one left
- * in its own window, in the order they were attempted, and what is left over is a duplicate of
- * the last. Pure.
+ * Decides which listed messages are the in-doubt rows' own. A message can be a row's when it
+ * goes to the same number, from the same sender (From, or Messaging Service), with the same
+ * body (any body for a template row), unknown to the journal, and was created between the
+ * row's first attempt (less the skew) and the end of its last. Rows asking for the very same
+ * message (only with --allow-duplicates) share the candidates, and src/core/matchFound.ts gives
+ * as many of them one as it can; a message that rows asking for different things (or another
+ * run's rows) could own keeps them in doubt, never a duplicate. A row without a message while
+ * some other unknown message from its sender reached its number in its window stays in doubt
+ * too: going back to pending would send it again. Pure.
  */
 export function matchMessages(
   attempts: readonly InDoubtAttempt[],
   messages: readonly ListedMessage[],
   options: MatchOptions,
 ): AttemptMatch[] {
-  const groups = new Map<string, InDoubtAttempt[]>();
-  for (const attempt of attempts) {
-    const key = JSON.stringify([attempt.to, sender(attempt), normaliseBody(attempt.body)]);
-    const group = groups.get(key);
-    if (group) group.push(attempt);
-    else groups.set(key, [attempt]);
+  const elsewhere = options.elsewhere ?? [];
+  const found = (attempt: InDoubtAttempt, identity: string, idx: number): FoundAttempt => ({
+    idx,
+    identity,
+    from: attempt.attemptAt - options.skewMs,
+    until: attempt.until ?? options.nowMs + options.skewMs,
+    accepts: new Set(messages.filter((m) => isSameMessage(attempt, m)).map((m) => m.sid)),
+  });
+  // In the order they were attempted: a duplicate goes to the latest row that could have sent it.
+  const inOrder = attempts
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => x.a.attemptAt - y.a.attemptAt || x.a.idx - y.a.idx);
+  const all = matchFound(
+    [
+      ...inOrder.map(({ a, i }) => found(a, identityOf(a), i)),
+      ...elsewhere.map((a, i) => found(a, `run ${a.runId}`, -1 - i)),
+    ],
+    // Twilio's list is newest first: of two messages in the same second the later is older.
+    messages.map((m, position) => ({ sid: m.sid, createdAt: m.dateCreated, rank: -position })),
+    options.knownSids,
+  );
+  // What any row could own, here or in another run, is accounted for.
+  const explained = new Set(options.knownSids);
+  for (const match of all) {
+    if (match.sid !== null) explained.add(match.sid);
+    for (const sid of [...match.duplicates, ...match.ambiguous]) explained.add(sid);
   }
-  const results = new Map<number, AttemptMatch>();
-  for (const group of groups.values()) {
-    group.sort((a, b) => a.attemptAt - b.attemptAt || a.idx - b.idx);
-    for (const match of matchGroup(group, messages, options)) results.set(match.idx, match);
-  }
-  return attempts.map((a) => results.get(a.idx)!);
+  // matchFound answered by position in `attempts` (as its idx): back to the rows' own.
+  const byPosition = new Map(all.filter((m) => m.idx >= 0).map((m) => [m.idx, m]));
+  return attempts.map((attempt, i): AttemptMatch => {
+    const { sid, duplicates, ambiguous } = byPosition.get(i)!;
+    const idx = attempt.idx;
+    if (sid !== null) return { idx, sid, duplicates };
+    if (ambiguous.length > 0) return { idx, sid, duplicates, ambiguous };
+    const window = found(attempt, "", idx);
+    const unexplained = messages
+      .filter(
+        (m) =>
+          !explained.has(m.sid) &&
+          m.to === attempt.to &&
+          sameSender(attempt, m) &&
+          (m.dateCreated === null ||
+            (m.dateCreated >= window.from && m.dateCreated <= window.until)),
+      )
+      .map((m) => m.sid);
+    return unexplained.length > 0
+      ? { idx, sid, duplicates, unexplained }
+      : { idx, sid, duplicates };
+  });
 }
 
-function matchGroup(
-  group: readonly InDoubtAttempt[],
-  messages: readonly ListedMessage[],
-  options: MatchOptions,
-): AttemptMatch[] {
-  const first = group[0]!;
-  // Oldest first. Twilio's dates have whole seconds, so ties are common: its list is newest
-  // first, so of two messages in the same second the later in the list is the older.
-  const candidates = messages
-    .map((message, position) => ({ message, position }))
-    .filter(
-      ({ message: m }) =>
-        !options.knownSids.has(m.sid) &&
-        isSameMessage(first, m) &&
-        group.some((attempt) => inWindow(m, attempt, options)),
-    )
-    .sort(
-      (a, b) =>
-        (a.message.dateCreated ?? Infinity) - (b.message.dateCreated ?? Infinity) ||
-        b.position - a.position,
-    )
-    .map(({ message }) => message);
-  const claimed = new Set<string>();
-  const matches: AttemptMatch[] = group.map((attempt) => {
-    const found = candidates.find((m) => !claimed.has(m.sid) && inWindow(m, attempt, options));
-    if (found) claimed.add(found.sid);
-    return { idx: attempt.idx, sid: found?.sid ?? null, duplicates: [] };
-  });
-  const leftOver = candidates.filter((m) => !claimed.has(m.sid)).map((m) => m.sid);
-  const last = matches.findLast((m) => m.sid !== null);
-  if (last) last.duplicates.push(...leftOver);
-  return matches;
+/** Rows with the same identity asked for the very same message. */
+function identityOf(attempt: InDoubtAttempt): string {
+  const { from, service } = sender(attempt);
+  const content =
+    attempt.template != null ? ["template", attempt.template] : normaliseBody(attempt.body);
+  return JSON.stringify([attempt.to, from, service, content]);
 }
 
 function isSameMessage(attempt: InDoubtAttempt, message: ListedMessage): boolean {
-  if (message.to !== attempt.to) return false;
-  if (normaliseBody(message.body) !== normaliseBody(attempt.body)) return false;
+  if (message.to !== attempt.to || !sameSender(attempt, message)) return false;
+  return attempt.template != null || normaliseBody(message.body) === normaliseBody(attempt.body);
+}
+
+function sameSender(attempt: InDoubtAttempt, message: ListedMessage): boolean {
   const { from, service } = sender(attempt);
   if (from !== null && message.from !== from) return false;
   if (service !== null && message.messagingServiceSid !== service) return false;
   return true;
-}
-
-function inWindow(message: ListedMessage, attempt: InDoubtAttempt, options: MatchOptions): boolean {
-  if (message.dateCreated === null) return true;
-  return (
-    message.dateCreated >= attempt.attemptAt - options.skewMs &&
-    message.dateCreated <= (attempt.until ?? options.nowMs + options.skewMs)
-  );
 }
 
 /** Twilio takes a Messaging Service SID in From too, and then sends as that service. */

@@ -22,12 +22,28 @@ export interface SettleContext {
  * Found → sent (with any duplicates). Not found → pending, so the next send sends it, but only
  * when the search was complete and the attempt is older than the grace period: a message Twilio
  * created a moment ago may not be listed yet, and sending it again would text the person twice.
+ * Nor while the list shows something in the attempt's time that could be the row's (another
+ * row's look-alike, another text from its sender): only a person can tell, at Twilio.
  */
 export function settleInDoubt(match: AttemptMatch, context: SettleContext): Settlement {
   if (match.sid !== null) {
     return { state: "sent", sid: match.sid, duplicates: match.duplicates };
   }
   const list = context.listName ?? "Twilio's message list";
+  if (match.ambiguous !== undefined && match.ambiguous.length > 0) {
+    const n = match.ambiguous.length;
+    return {
+      state: "in_doubt",
+      reason: `${list} shows ${n === 1 ? "one" : n} made in the attempt's time that could be this row's or another in-doubt row's (the list cannot tell them apart): check ${sidList(match.ambiguous)} at Twilio`,
+    };
+  }
+  if (match.unexplained !== undefined && match.unexplained.length > 0) {
+    const n = match.unexplained.length;
+    return {
+      state: "in_doubt",
+      reason: `${list} shows ${n === 1 ? "a message" : `${n} messages`} from the row's sender to this number in the attempt's time with other text (Twilio may have changed it): check ${sidList(match.unexplained)} at Twilio`,
+    };
+  }
   if (!context.listComplete) {
     return {
       state: "in_doubt",
@@ -48,4 +64,8 @@ export function settleInDoubt(match: AttemptMatch, context: SettleContext): Sett
         ? "reconcile found no such message at Twilio"
         : `reconcile found nothing in ${list}`,
   };
+}
+
+function sidList(sids: readonly string[]): string {
+  return sids.length > 3 ? `${sids.slice(0, 3).join(", ")} …` : sids.join(", ");
 }

@@ -16,6 +16,12 @@ export interface InDoubtRow<Req extends object = object> {
    * (plus the request timeout) the last moment that attempt could have created anything.
    */
   lastAttemptAt: number;
+  /**
+   * Wall-clock ms when its attempts ended, the latest (null while one is in flight, or none
+   * recorded). An attempt ends when its answer came, its own timeout passed or a later run
+   * recovered it: never before it could have created anything.
+   */
+  lastEndedAt: number | null;
 }
 
 interface RawInDoubtRow {
@@ -27,6 +33,7 @@ interface RawInDoubtRow {
   updated_at: number;
   first_at: number | null;
   last_at: number | null;
+  ended_at: number | null;
 }
 
 /**
@@ -45,7 +52,9 @@ export function* inDoubtPages<Req extends object = object>(
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
      FROM rows r INDEXED BY rows_state
      WHERE r.run_id = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?) AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
@@ -65,12 +74,65 @@ function inDoubtRow<Req extends object>(r: RawInDoubtRow): InDoubtRow<Req> {
     request: unpackRequest(r.request_json, r.to_number, r.fields_json) as Req,
     firstAttemptAt: r.first_at ?? last,
     lastAttemptAt: last,
+    lastEndedAt: r.ended_at,
   };
 }
 
 /**
- * Other runs' in-doubt rows of one API to a recipient: what they may have made is in the same
- * list, unknown to the journal, and must not be taken for this run's rows without a doubt.
+ * The recipients of the run's in-doubt rows, each once, in the order of their first row. Only
+ * the numbers are kept, not the rows: a run whose every request failed has a million in doubt.
+ */
+export function inDoubtRecipients(journal: Journal, runId: number, api?: string): string[] {
+  const page = journal.db.prepare(
+    `SELECT idx, to_number FROM rows INDEXED BY rows_state
+     WHERE run_id = ? AND state = 'in_doubt' AND (? IS NULL OR api = ?) AND idx > ?
+     ORDER BY idx LIMIT ?`,
+  );
+  const only = api ?? null;
+  const recipients = new Set<string>();
+  for (const rows of pagesByIdx<{ idx: number; to_number: string | null }>(
+    page,
+    [runId, only, only],
+    1000,
+  )) {
+    for (const row of rows) if (row.to_number !== null) recipients.add(row.to_number);
+  }
+  return [...recipients];
+}
+
+/**
+ * The run's in-doubt rows to one recipient, wherever they are in the file: rows to one number
+ * must be decided together, or two of them each take the other's message for a duplicate.
+ */
+export function inDoubtTo<Req extends object = object>(
+  journal: Journal,
+  runId: number,
+  to: string,
+  api?: string,
+): InDoubtRow<Req>[] {
+  const only = api ?? null;
+  const rows = cachedStatement(
+    journal.db,
+    `SELECT r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+       (SELECT min(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
+       (SELECT max(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
+     FROM rows r INDEXED BY rows_to
+     WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?)
+     ORDER BY r.idx`,
+  ).all(runId, to, only, only) as RawInDoubtRow[];
+  return rows.map((r) => inDoubtRow<Req>(r));
+}
+
+/**
+ * Other runs' rows of one API to a recipient whose create may have reached Twilio: in doubt, or
+ * with an attempt still in flight (a process that crashed, or another sending now, keeps such a
+ * row pending). What they may have made is in the same list, unknown to the journal, and must
+ * not be taken for this run's rows without a doubt. A row in flight is searched for from the
+ * start of that attempt.
  */
 export function inDoubtElsewhere<Req extends object = object>(
   journal: Journal,
@@ -81,13 +143,21 @@ export function inDoubtElsewhere<Req extends object = object>(
   // Per run, rows_to finds the recipient's rows, and attempts_row their attempts.
   const rows = cachedStatement(
     journal.db,
-    `SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
-       (SELECT min(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
-       (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at
-     FROM runs u CROSS JOIN rows r INDEXED BY rows_to
-     WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.state = 'in_doubt' AND r.api = ?`,
+    `SELECT * FROM (
+       SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+         r.state,
+         (SELECT min(started_at) FROM attempts a
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx
+             AND a.outcome = CASE r.state WHEN 'in_doubt' THEN 'in_doubt' ELSE 'in_flight' END)
+           AS first_at,
+         (SELECT max(started_at) FROM attempts a
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+         (SELECT max(finished_at) FROM attempts a
+           WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
+       FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+       WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.api = ?
+         AND r.state IN ('in_doubt', 'pending'))
+     WHERE state = 'in_doubt' OR first_at IS NOT NULL`,
   ).all(runId, to, api) as (RawInDoubtRow & { run_id: number })[];
   return rows.map((r) => ({ ...inDoubtRow<Req>(r), runId: r.run_id }));
 }

@@ -1,12 +1,14 @@
 import { classifyFetchError, type FetchFailure } from "../core/classifyFetchError.js";
 import type { Clock } from "../core/clock.js";
-import { type ListedMessage, matchMessages } from "../core/matchMessages.js";
+import { type InDoubtAttempt, type ListedMessage, matchMessages } from "../core/matchMessages.js";
 import type { MessageRequest } from "../core/messageRequest.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
 import type { Journal } from "../journal/journal.js";
 import {
   type InDoubtRow,
-  inDoubtPages,
+  inDoubtElsewhere,
+  inDoubtRecipients,
+  inDoubtTo,
   knownSids,
   settlePending,
   settleSent,
@@ -81,9 +83,12 @@ export function emptyReconcileResult(): ReconcileResult {
   };
 }
 
+/** What reconcile reads of a journaled Messages create, Content templates included. */
+type JournaledMessage = MessageRequest & { contentSid?: string; contentVariables?: string };
+
 interface Group {
   to: string;
-  rows: InDoubtRow<MessageRequest>[];
+  rows: InDoubtRow<JournaledMessage>[];
   tries: number;
 }
 
@@ -148,20 +153,33 @@ function settleGroup(
 ): void {
   const known = knownSids(args.journal, group.to);
   const skewMs = args.skewMs ?? 5 * 60_000;
-  const attempts = group.rows.map((row) => ({
+  const attempt = (row: InDoubtRow<JournaledMessage>): InDoubtAttempt => ({
     idx: row.idx,
     to: row.to,
     from: row.request.from ?? null,
     messagingServiceSid: row.request.messagingServiceSid ?? null,
     body: row.request.body ?? "",
+    template:
+      row.request.contentSid === undefined
+        ? null
+        : `${row.request.contentSid}\u0000${row.request.contentVariables ?? ""}`,
     attemptAt: row.firstAttemptAt,
     // The attempt created nothing after its request was over: a later message is another's.
-    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
-  }));
-  const matches = matchMessages(attempts, listed.map(toListed), {
+    until: windowEnd(row, args.requestTimeoutMs ?? 30_000, skewMs),
+  });
+  // Another run's row to this number may own what is listed: where windows meet, both stay in
+  // doubt, and its message is never filed as this run's duplicate.
+  const elsewhere = inDoubtElsewhere<JournaledMessage>(
+    args.journal,
+    args.runId,
+    group.to,
+    args.api ?? "messages",
+  ).map((row) => ({ ...attempt(row), runId: row.runId }));
+  const matches = matchMessages(group.rows.map(attempt), listed.map(toListed), {
     knownSids: known,
     skewMs,
     nowMs,
+    elsewhere,
   });
   const statusOf = new Map(listed.map((m) => [m.sid, m.status]));
   group.rows.forEach((row, i) => {
@@ -193,27 +211,33 @@ function settleGroup(
 }
 
 /**
- * In-doubt rows grouped by recipient within each page of the journal, so rows to one number
- * share one list call. Read lazily: the dispatcher pulls one group ahead of its starts.
+ * In-doubt rows grouped by recipient across the whole run, so rows to one number share one list
+ * call and are decided together. The recipients are read first (numbers only); each group's
+ * rows are read as the dispatcher pulls it, one group ahead of its starts.
  */
 async function* groupsByRecipient(
   journal: Journal,
   runId: number,
   api: string | undefined,
 ): AsyncGenerator<Group> {
-  for (const page of inDoubtPages<MessageRequest>(journal, runId, 200, api)) {
-    const byTo = new Map<string, InDoubtRow<MessageRequest>[]>();
-    for (const row of page) {
-      const rows = byTo.get(row.to);
-      if (rows) rows.push(row);
-      else byTo.set(row.to, [row]);
-    }
-    for (const [to, rows] of byTo) yield { to, rows, tries: 0 };
+  for (const to of inDoubtRecipients(journal, runId, api)) {
+    // Read when pulled: rows to this number are still in doubt, as no other group settles them.
+    const rows = inDoubtTo<JournaledMessage>(journal, runId, to, api);
+    if (rows.length > 0) yield { to, rows, tries: 0 };
   }
 }
 
+/**
+ * The last moment a row's attempts could have created anything, plus the skew. The send's own
+ * timeout is not journaled: an attempt's recorded end covers it (a recovered attempt's late end
+ * only widens the window, the safe side), and reconcile's --timeout stands in while none is.
+ */
+export function windowEnd(row: InDoubtRow, requestTimeoutMs: number, skewMs: number): number {
+  return Math.max(row.lastEndedAt ?? -Infinity, row.lastAttemptAt + requestTimeoutMs) + skewMs;
+}
+
 /** List by From too when every row of the group has the same plain From (not a service). */
-function commonFrom(rows: readonly InDoubtRow<MessageRequest>[]): { from?: string } {
+function commonFrom(rows: readonly InDoubtRow<JournaledMessage>[]): { from?: string } {
   const from = rows[0]?.request.from;
   if (!from || from.startsWith("MG")) return {};
   return rows.every((r) => r.request.from === from) ? { from } : {};

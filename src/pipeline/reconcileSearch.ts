@@ -1,4 +1,5 @@
 import { classifyFetchError } from "../core/classifyFetchError.js";
+import { listReachesPast } from "../core/listReachesPast.js";
 import { type FoundMatch, matchFound } from "../core/matchFound.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
 import {
@@ -17,6 +18,7 @@ import {
   lookupFailure,
   type ReconcileBaseArgs,
   type ReconcileResult,
+  windowEnd,
 } from "./reconcileRows.js";
 
 type Search = Extract<Reconciler<object>, { kind: "search" }>;
@@ -52,7 +54,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
   };
   const window = (row: InDoubtRow) => ({
     from: row.firstAttemptAt - skewMs,
-    until: row.lastAttemptAt + (args.requestTimeoutMs ?? 30_000) + skewMs,
+    until: windowEnd(row, args.requestTimeoutMs ?? 30_000, skewMs),
   });
   const summary = await dispatch<Group>({
     items: groupsOf(args),
@@ -94,9 +96,14 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
         );
         return { kind: "done" };
       }
-      // Newest first: a list that reaches back past the window holds all of it.
+      // Newest first: a list that reaches a whole page back past the window holds all of it.
       const complete =
-        remotes.length < limit || remotes.some((r) => r.createdAt !== null && r.createdAt < from);
+        remotes.length < limit ||
+        listReachesPast(
+          remotes.map((r) => r.createdAt),
+          from,
+          Math.min(1000, limit),
+        );
       // From here on nothing awaits, so no other search settles rows meanwhile.
       const matching = remotes.filter((r) => args.search.match(first.request, r));
       // Another run's in-doubt row could own what is listed too: as a row that asked for
@@ -131,14 +138,6 @@ function settleGroup(
   group.rows.forEach((row, i) => {
     const match = matches[i]!;
     result.checked++;
-    if (match.sid === null && match.ambiguous.length > 0) {
-      const n = match.ambiguous.length;
-      const sids =
-        n > 3 ? `${match.ambiguous.slice(0, 3).join(", ")} …` : match.ambiguous.join(", ");
-      const reason = `${list} shows ${n === 1 ? "one" : n} made in the attempt's time that could be this row's or another in-doubt row's (the list cannot tell them apart): check ${sids} at Twilio`;
-      result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + 1;
-      return;
-    }
     const settlement = settleInDoubt(match, {
       lastAttemptAt: row.lastAttemptAt,
       nowMs: found.nowMs,

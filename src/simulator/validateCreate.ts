@@ -24,7 +24,12 @@ export function validateCreate(form: URLSearchParams, nowMs: number): CreateDeci
   let messagingServiceSid = form.get("MessagingServiceSid") || null;
   // Twilio takes a Messaging Service SID in From too, and then behaves as if it came alone.
   if (!messagingServiceSid && from?.startsWith("MG")) [messagingServiceSid, from] = [from, null];
-  const body = form.get("Body") ?? "";
+  const contentSid = form.get("ContentSid");
+  // Twilio lists a template's message with the text it rendered, never the template's sid: a
+  // stand-in text here, so reconcile cannot lean on the request's (empty) body.
+  const body =
+    form.get("Body") ||
+    (contentSid ? `Rendered ${contentSid} with ${form.get("ContentVariables") ?? "{}"}` : "");
   const mediaUrls = form.getAll("MediaUrl").filter((url) => url !== "");
   const sendAt = form.get("SendAt") || null;
 
@@ -35,7 +40,7 @@ export function validateCreate(form: URLSearchParams, nowMs: number): CreateDeci
       "A 'From' or 'MessagingServiceSid' parameter is required to send a message.",
     );
   }
-  if (body === "" && mediaUrls.length === 0 && !form.get("ContentSid")) {
+  if (body === "" && mediaUrls.length === 0) {
     return refuse(21602, "Message body is required.");
   }
   if ([...body].length > MAX_BODY) {

@@ -53,6 +53,24 @@ describe("matchFound: one in-doubt row", () => {
 });
 
 describe("matchFound: rows the list cannot tell apart", () => {
+  it("gives a row with a narrow window its only call, though a retried row's wide window holds it", () => {
+    const wide = { ...attempt(1), until: T0 + 25.5 * MIN };
+    const narrow = attempt(2, "A", T0 + MIN);
+    expect(matchFound([wide, narrow], [found("CAlate", 20), found("CAearly", 1)], none)).toEqual([
+      sent(1, "CAlate"),
+      sent(2, "CAearly"),
+    ]);
+  });
+
+  it("files no leftover as a duplicate while a row of the same request has none", () => {
+    // Row 2's window ends before either call; row 1 holds both.
+    const early = { ...attempt(2, "A", T0 - 20 * MIN), until: T0 - 10 * MIN };
+    expect(matchFound([attempt(1), early], [found("CA1", 0), found("CA2", 1)], none)).toEqual([
+      sent(1, "CA1"),
+      nothing(2),
+    ]);
+  });
+
   it("rows that asked for the same thing take one each, oldest first in attempt order", () => {
     const rows = [attempt(0), attempt(1, "A", T0 + 1000)];
     expect(matchFound(rows, [found("CA2", 0.5), found("CA1", 0)], none)).toEqual([

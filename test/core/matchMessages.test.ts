@@ -49,7 +49,6 @@ describe("matchMessages: one in-doubt row", () => {
       "SM1",
       ["SM2"],
     ],
-    ["another body", [message("SM1", { body: "Hi Bob" })], null, []],
     ["another recipient", [message("SM1", { to: "+12025550199" })], null, []],
     ["another sender", [message("SM1", { from: "+15005550009" })], null, []],
     ["created long before the attempt", [message("SM1", { dateCreated: T0 - 6 * MIN })], null, []],
@@ -125,6 +124,65 @@ describe("matchMessages: senders", () => {
   });
 });
 
+describe("matchMessages: what the list cannot settle", () => {
+  it("another text from the row's sender in its window is no match, but keeps it in doubt", () => {
+    expect(matchMessages([attempt()], [message("SM1", { body: "Hi Bob" })], options)).toEqual([
+      { idx: 0, sid: null, duplicates: [], unexplained: ["SM1"] },
+    ]);
+    // Outside its window, or from another sender, it says nothing about the row.
+    const late = message("SM1", { body: "Hi Bob", dateCreated: T0 + 20 * MIN });
+    const other = message("SM2", { body: "Hi Bob", from: "+15005550009" });
+    const row = attempt({ until: T0 + 6 * MIN });
+    expect(matchMessages([row], [late, other], options)).toEqual([
+      { idx: 0, sid: null, duplicates: [] },
+    ]);
+    // Another run's row that asked for that text accounts for it.
+    const elsewhere = [{ ...attempt({ body: "Hi Bob" }), runId: 1 }];
+    expect(
+      matchMessages([attempt()], [message("SM1", { body: "Hi Bob" })], { ...options, elsewhere }),
+    ).toEqual([{ idx: 0, sid: null, duplicates: [] }]);
+  });
+
+  it("a template row takes the rendered text Twilio lists, from its sender in its window", () => {
+    const row = attempt({ body: "", template: `HX${"1".repeat(32)}\u0000{"1":"Ann"}` });
+    const listed = [message("SM1", { body: "Your code for Ann is ready" })];
+    expect(matchMessages([row], listed, options)).toEqual([{ idx: 0, sid: "SM1", duplicates: [] }]);
+    // A row with a body beside it in the same window: either could own it.
+    const plain = attempt({ idx: 1, body: "Your code for Ann is ready" });
+    expect(matchMessages([row, plain], listed, options)).toEqual([
+      { idx: 0, sid: null, duplicates: [], ambiguous: ["SM1"] },
+      { idx: 1, sid: null, duplicates: [], ambiguous: ["SM1"] },
+    ]);
+  });
+
+  it("another run's row asking for the same message keeps both in doubt, never a duplicate", () => {
+    const elsewhere = [{ ...attempt({ idx: 0, attemptAt: T0 + 2000 }), runId: 1 }];
+    const listed = [message("SM2", { dateCreated: T0 + 3000 }), message("SM1")];
+    expect(matchMessages([attempt()], listed, { ...options, elsewhere })).toEqual([
+      { idx: 0, sid: null, duplicates: [], ambiguous: ["SM1", "SM2"] },
+    ]);
+    // Outside the other run's window, the message is this row's alone.
+    const before = [{ ...attempt({ attemptAt: T0 - 30 * MIN, until: T0 - 20 * MIN }), runId: 1 }];
+    expect(matchMessages([attempt()], listed, { ...options, elsewhere: before })).toEqual([
+      { idx: 0, sid: "SM1", duplicates: ["SM2"] },
+    ]);
+  });
+
+  it("a row with a narrow window keeps its only message when a retried row's wide window holds it too", () => {
+    // Row 1: first attempt at T0, retried 20 minutes later; row 2: one attempt at T0 + 1 min.
+    const wide = attempt({ idx: 1, until: T0 + 20 * MIN + 5.5 * MIN });
+    const narrow = attempt({ idx: 2, attemptAt: T0 + MIN, until: T0 + MIN + 5.5 * MIN });
+    const listed = [
+      message("SMlate", { dateCreated: T0 + 20 * MIN + 1000 }),
+      message("SMearly", { dateCreated: T0 + MIN + 1000 }),
+    ];
+    expect(matchMessages([wide, narrow], listed, options)).toEqual([
+      { idx: 1, sid: "SMlate", duplicates: [] },
+      { idx: 2, sid: "SMearly", duplicates: [] },
+    ]);
+  });
+});
+
 describe("matchMessages: several rows", () => {
   it("matches rows to one number by body", () => {
     const rows = [attempt({ idx: 1, body: "a" }), attempt({ idx: 2, body: "b" })];
@@ -144,6 +202,19 @@ describe("matchMessages: several rows", () => {
     expect(matchMessages(rows, listed, options)).toEqual([
       { idx: 7, sid: "SM2", duplicates: [] },
       { idx: 3, sid: "SM1", duplicates: [] },
+    ]);
+  });
+
+  it("puts extras on the row attempted last, whatever order the rows come in", () => {
+    const rows = [attempt({ idx: 2, attemptAt: T0 + 2000 }), attempt({ idx: 1 })];
+    const three = [
+      message("SM1"),
+      message("SM2", { dateCreated: T0 + 3000 }),
+      message("SM3", { dateCreated: T0 + 4000 }),
+    ];
+    expect(matchMessages(rows, three, options)).toEqual([
+      { idx: 2, sid: "SM2", duplicates: ["SM3"] },
+      { idx: 1, sid: "SM1", duplicates: [] },
     ]);
   });
 

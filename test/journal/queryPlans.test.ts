@@ -10,6 +10,8 @@ import { Journal } from "../../src/journal/journal.js";
 import {
   inDoubtElsewhere,
   inDoubtPages,
+  inDoubtRecipients,
+  inDoubtTo,
   knownSids,
   settlePending,
   settleSent,
@@ -83,6 +85,8 @@ describe("query plans", () => {
       await drain(inDoubtPages(journal, runId));
       knownSids(journal, TO);
       inDoubtElsewhere(journal, runId + 1, TO, "messages");
+      inDoubtRecipients(journal, runId, "messages");
+      inDoubtTo(journal, runId, TO, "messages");
       settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
       settlePending(journal, runId, 1, "not found");
     });
@@ -93,6 +97,8 @@ describe("query plans", () => {
     expect(known?.plan.join("\n")).toMatch(/attempts_row \(run_id=\? AND row_idx=\?\)/);
     const elsewhere = plans.find((p) => p.sql.includes("u.id <> ?"));
     expect(elsewhere?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
+    const to = plans.find((p) => p.sql.includes("r.run_id = ? AND r.to_number = ?"));
+    expect(to?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
   });
 
   it("the pre-flight's duplicate look-up reads the recipient's rows only", async () => {

@@ -156,7 +156,9 @@ describe("calls", () => {
     sim.setOptions({ resetRate: 0 });
     // The attempt was an hour ago; someone else calls the number from the sender now.
     const db = new Database(fx.journalPath());
-    db.prepare("UPDATE attempts SET started_at = started_at - 3600000").run();
+    db.prepare(
+      "UPDATE attempts SET started_at = started_at - 3600000, finished_at = finished_at - 3600000",
+    ).run();
     db.close();
     const placed = await fetch(`${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Calls.json`, {
       method: "POST",

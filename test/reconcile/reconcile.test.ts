@@ -44,7 +44,11 @@ async function createMessage(sim: RunningSimulator, to: string, body: string): P
 /** Moves the run's attempts `ms` into the past, as if they had been made that long ago. */
 function ageAttempts(ms: number): void {
   const db = new Database(fx.journalPath());
-  db.prepare("UPDATE attempts SET started_at = started_at - ?").run(ms);
+  // The whole attempt, its recorded end too: reconcile searches up to that end.
+  db.prepare("UPDATE attempts SET started_at = started_at - ?, finished_at = finished_at - ?").run(
+    ms,
+    ms,
+  );
   db.close();
 }
 
