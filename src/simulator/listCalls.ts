@@ -1,6 +1,6 @@
 import { callJson } from "./callJson.js";
 import { matchesDate, parseDateFilter } from "./dateFilter.js";
-import { envelope2010, pickFilters } from "./listEnvelope.js";
+import { envelope2010, pageLinks } from "./listEnvelope.js";
 import type { ListResult } from "./listMessages.js";
 import { invalidParameter, pageNewestFirst, readPaging } from "./pageNewestFirst.js";
 import type { ResourceStore } from "./resourceStore.js";
@@ -35,14 +35,7 @@ export function listCalls(
     (status === null || call.status === status) &&
     matchesDate((call.startTime ?? call.dateCreated).getTime(), dates);
   const subset = to === null ? null : calls.indicesOf(to);
-  const { items, hasNext } = pageNewestFirst(calls, subset, matches, paging);
-  const links = {
-    path,
-    filters: pickFilters(query, FILTER_PARAMS),
-    paging,
-    firstSid: items[0]?.sid,
-    lastSid: items.at(-1)?.sid,
-    hasNext,
-  };
-  return { ok: true, page: envelope2010("calls", items.map(callJson), links) };
+  const page = pageNewestFirst(calls, subset, matches, paging);
+  const links = pageLinks(path, query, FILTER_PARAMS, paging, page);
+  return { ok: true, page: envelope2010("calls", page.items.map(callJson), links) };
 }

@@ -1,4 +1,4 @@
-import type { Paging } from "./pageNewestFirst.js";
+import type { PageOf, Paging } from "./pageNewestFirst.js";
 
 /** How a page links to its neighbours: the filters it was asked with, and its tokens. */
 export interface PageLinks {
@@ -10,6 +10,24 @@ export interface PageLinks {
   firstSid: string | undefined;
   lastSid: string | undefined;
   hasNext: boolean;
+}
+
+/** The links of one page of a list, carrying the filters named in `filterParams`. */
+export function pageLinks(
+  path: string,
+  query: URLSearchParams,
+  filterParams: readonly string[],
+  paging: Paging,
+  page: PageOf<{ sid: string }>,
+): PageLinks {
+  return {
+    path,
+    filters: pickFilters(query, filterParams),
+    paging,
+    firstSid: page.items[0]?.sid,
+    lastSid: page.items.at(-1)?.sid,
+    hasNext: page.hasNext,
+  };
 }
 
 function link(links: PageLinks, page: number, token?: string | null): string {

@@ -1,7 +1,7 @@
 import { FLOW_SID } from "./createExecution.js";
 import { matchesDate, parseDateFilter } from "./dateFilter.js";
 import { executionJson } from "./executionJson.js";
-import { envelopeV2, pickFilters } from "./listEnvelope.js";
+import { envelopeV2, pageLinks } from "./listEnvelope.js";
 import type { ListResult } from "./listMessages.js";
 import { invalidParameter, pageNewestFirst, readPaging } from "./pageNewestFirst.js";
 import type { ResourceStore } from "./resourceStore.js";
@@ -32,15 +32,8 @@ export function listExecutions(
   if ("invalid" in dates) return { ok: false, error: invalidParameter(dates.invalid) };
   const matches = (e: SimExecution) => matchesDate(e.dateCreated.getTime(), dates);
   const subset = executions.indicesOf(flowSid);
-  const { items, hasNext } = pageNewestFirst(executions, subset, matches, paging);
-  const links = {
-    path,
-    filters: pickFilters(query, FILTER_PARAMS),
-    paging,
-    firstSid: items[0]?.sid,
-    lastSid: items.at(-1)?.sid,
-    hasNext,
-  };
-  const json = items.map((e) => executionJson(e, origin));
+  const page = pageNewestFirst(executions, subset, matches, paging);
+  const links = pageLinks(path, query, FILTER_PARAMS, paging, page);
+  const json = page.items.map((e) => executionJson(e, origin));
   return { ok: true, page: envelopeV2("executions", json, links, origin) };
 }

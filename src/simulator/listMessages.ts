@@ -1,5 +1,5 @@
 import { matchesDateSent, parseDateSentFilter } from "./dateSentFilter.js";
-import { envelope2010, pickFilters } from "./listEnvelope.js";
+import { envelope2010, pageLinks } from "./listEnvelope.js";
 import { messageJson } from "./messageJson.js";
 import type { MessageStore, SimMessage } from "./messageStore.js";
 import { invalidParameter, pageNewestFirst, readPaging } from "./pageNewestFirst.js";
@@ -28,19 +28,7 @@ export function listMessages(
   const from = query.get("From") || null;
   const matches = (m: SimMessage) =>
     (from === null || m.from === from) && matchesDateSent(m, dates);
-  const { items, hasNext } = pageNewestFirst(
-    store,
-    to === null ? null : store.indicesTo(to),
-    matches,
-    paging,
-  );
-  const links = {
-    path,
-    filters: pickFilters(query, FILTER_PARAMS),
-    paging,
-    firstSid: items[0]?.sid,
-    lastSid: items.at(-1)?.sid,
-    hasNext,
-  };
-  return { ok: true, page: envelope2010("messages", items.map(messageJson), links) };
+  const page = pageNewestFirst(store, to === null ? null : store.indicesTo(to), matches, paging);
+  const links = pageLinks(path, query, FILTER_PARAMS, paging, page);
+  return { ok: true, page: envelope2010("messages", page.items.map(messageJson), links) };
 }
