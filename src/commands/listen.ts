@@ -50,7 +50,7 @@ export async function listen(options: ListenOptions, env: CommandEnv): Promise<n
       log: (line) => env.stdout.write(`${line}\n`),
     });
     const signedAs = options.publicUrl
-      ? `as ${options.publicUrl.href} (--public-url)`
+      ? `as ${withoutPassword(options.publicUrl)} (--public-url)`
       : "as the Host each request names";
     env.stderr.write(
       `Listening for status callbacks on ${server.url}; signatures checked ${signedAs}. Ctrl-C to stop.\n`,
@@ -80,4 +80,13 @@ function aborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) =>
     signal.addEventListener("abort", () => resolve(), { once: true }),
   );
+}
+
+/** A callback URL may carry basic-auth credentials (Twilio supports them): never print those. */
+function withoutPassword(url: URL): string {
+  if (url.username === "" && url.password === "") return url.href;
+  const shown = new URL(url.href);
+  shown.username = "***";
+  shown.password = "";
+  return shown.href;
 }

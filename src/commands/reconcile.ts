@@ -3,7 +3,7 @@ import { type CliError, ExitCode, interruption } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import { inDoubtByApi } from "../journal/reconcileQueries.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
-import { operationOf } from "../operations/registry.js";
+import { operationOf, READ_ONLY_APIS } from "../operations/registry.js";
 import {
   emptyReconcileResult,
   type ReconcileResult,
@@ -45,7 +45,7 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     };
     const colors = colorsFor(env.stdout, env.env);
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = journal.recoverInFlight(run.id);
+    const recovered = journal.recoverInFlight(run.id, READ_ONLY_APIS);
     const { stopped: _stopped, interrupted: _interrupted, ...nothingYet } = emptyReconcileResult();
     const report: ReconcileReport = { recovered, ...nothingYet, graceMs: options.graceMs };
     const startedAt = env.clock.now();

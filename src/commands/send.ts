@@ -7,7 +7,7 @@ import { pendingByApi } from "../journal/pendingByApi.js";
 import type { RunLock } from "../journal/runLock.js";
 import { countRequests, segmentRows } from "../operations/countRequests.js";
 import { describePlan } from "../operations/describePlan.js";
-import { DEFAULT_API } from "../operations/registry.js";
+import { DEFAULT_API, READ_ONLY_APIS } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
@@ -164,7 +164,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = journal.recoverInFlight(run.id);
+    const recovered = journal.recoverInFlight(run.id, READ_ONLY_APIS);
     if (recovered > 0) {
       out(
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again (\`twilio-bulk reconcile --run ${run.id}\` settles them).\n`,

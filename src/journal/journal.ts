@@ -442,10 +442,18 @@ export class Journal {
    * so their rows become in_doubt (reconcile decides them), never pending. Only call this while
    * holding the run's lock. Returns how many rows moved.
    */
-  recoverInFlight(runId: number): number {
+  recoverInFlight(runId: number, readOnlyApis: readonly string[] = []): number {
     const now = this.now();
     return this.db
       .transaction(() => {
+        // A read (Lookup) cut off changed nothing at Twilio: its row stays pending, asked again.
+        this.stmt(
+          `UPDATE attempts SET outcome = 'retry', finished_at = ?,
+             error_message = 'the process stopped while this request was in flight; it only reads, so it is asked again'
+           WHERE run_id = ? AND outcome = 'in_flight'
+             AND (SELECT r.api FROM rows r WHERE r.run_id = attempts.run_id AND r.idx = attempts.row_idx)
+                 IN (SELECT value FROM json_each(?))`,
+        ).run(now, runId, JSON.stringify(readOnlyApis));
         const stuck = this.stmt(
           `UPDATE attempts SET outcome = 'in_doubt', finished_at = ?,
              error_message = 'the process stopped while this request was in flight'

@@ -19,6 +19,14 @@ export const API_NAMES: readonly string[] = Object.keys(OPERATIONS);
 export { DEFAULT_API } from "./defaultApi.js";
 
 /** The operation of a journaled row; a journal written with an API this build lacks is refused. */
+/**
+ * The APIs whose requests only read (Lookup): one cut off by a crash changed nothing at Twilio,
+ * so it is asked again rather than left in doubt.
+ */
+export const READ_ONLY_APIS: readonly string[] = API_NAMES.filter(
+  (name) => OPERATIONS[name]?.safety === "read",
+);
+
 export function operationOf(api: string): Operation {
   const op = OPERATIONS[api];
   if (!op)

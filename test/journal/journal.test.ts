@@ -146,6 +146,35 @@ describe("the attempt protocol", () => {
     reopened.close();
   });
 
+  it("puts a read-only API's attempt left in flight back to pending: it changed nothing", () => {
+    const path = join(dir.path, "j.db");
+    const journal = new Journal(path);
+    const runId = newRun(journal);
+    const lookup: NewRow = {
+      ...row(1),
+      api: "lookup",
+      request: { phoneNumber: "+14155551001", fields: "line_type_intelligence" },
+    };
+    journal.insertRows(runId, [row(0), lookup]);
+    journal.beginAttempt(runId, 0);
+    journal.beginAttempt(runId, 1);
+    journal.close();
+
+    const reopened = new Journal(path);
+    expect(reopened.recoverInFlight(runId, ["lookup"])).toBe(1);
+    expect(reopened.counts(runId)).toMatchObject({ in_doubt: 1, pending: 1 });
+    const attempts = reopened.db
+      .prepare("SELECT row_idx, outcome FROM attempts WHERE run_id = ? ORDER BY row_idx")
+      .all(runId);
+    expect(attempts).toEqual([
+      { row_idx: 0, outcome: "in_doubt" },
+      { row_idx: 1, outcome: "retry" },
+    ]);
+    // Asked again as its next attempt.
+    expect(reopened.beginAttempt(runId, 1).n).toBe(2);
+    reopened.close();
+  });
+
   it("pages pending rows in file order while rows are written between pages", async () => {
     const journal = new Journal(join(dir.path, "j.db"));
     const runId = newRun(journal);

@@ -206,6 +206,20 @@ describe("listen", () => {
     await stop(listener);
   });
 
+  it("never prints the password of a --public-url that carries one", async () => {
+    const sim = await fx.simulator();
+    await sentList(sim);
+    const listener = await startListener(sim, [
+      "--public-url",
+      "https://bob:hunter2@hooks.example/tw",
+    ]);
+    const result = await stop(listener);
+    expect(result.stderr).toContain(
+      "signatures checked as https://***@hooks.example/tw (--public-url)",
+    );
+    expect(`${result.stdout}${result.stderr}`).not.toContain("hunter2");
+  });
+
   it("answers 400 to a signed request that is not a status callback, 405 to a GET", async () => {
     const sim = await fx.simulator();
     await sentList(sim);
