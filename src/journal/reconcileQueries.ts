@@ -36,6 +36,15 @@ interface RawInDoubtRow {
   ended_at: number | null;
 }
 
+/** What an in-doubt row is read with (`FROM rows r`): its request and its attempts' times. */
+const IN_DOUBT_COLUMNS = `r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+       (SELECT min(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
+       (SELECT max(started_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
+       (SELECT max(finished_at) FROM attempts a
+         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at`;
+
 /**
  * The run's in-doubt rows in file order, a page at a time. Keyed on idx, so settling the rows
  * of one page (which takes them out of in_doubt) does not shift the next.
@@ -48,13 +57,7 @@ export function* inDoubtPages<Req extends object = object>(
   api?: string,
 ): Generator<InDoubtRow<Req>[]> {
   const page = journal.db.prepare(
-    `SELECT r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
-       (SELECT min(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
-       (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
-       (SELECT max(finished_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
+    `SELECT ${IN_DOUBT_COLUMNS}
      FROM rows r INDEXED BY rows_state
      WHERE r.run_id = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?) AND r.idx > ?
      ORDER BY r.idx LIMIT ?`,
@@ -113,13 +116,7 @@ export function inDoubtTo<Req extends object = object>(
   const only = api ?? null;
   const rows = cachedStatement(
     journal.db,
-    `SELECT r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
-       (SELECT min(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
-       (SELECT max(started_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
-       (SELECT max(finished_at) FROM attempts a
-         WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
+    `SELECT ${IN_DOUBT_COLUMNS}
      FROM rows r INDEXED BY rows_to
      WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?)
      ORDER BY r.idx`,
