@@ -118,21 +118,11 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
       try {
         listed = await args.messenger.list({ to: group.to, ...commonFrom(group.rows) }, limit);
       } catch (error) {
-        // Listing changes nothing at Twilio: the same verdicts as for a fetch apply.
-        const failure = lookupFailure(error);
-        const verdict = classifyFetchError(failure);
-        const code = failure.code ?? failure.status;
-        if (verdict.kind === "stop") {
-          const message = `Twilio refused to list messages: ${verdict.message}`;
-          result.stopped ??= { exitCode: verdict.exitCode, message };
-          keep(group, message);
-          return { kind: "stop" };
-        }
-        if (verdict.kind === "retry" && group.tries < args.maxAttempts) {
-          return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (group.tries - 1)) };
-        }
-        keep(group, `could not list messages: ${failure.message}${code ? ` (${code})` : ""}`);
-        return { kind: "done" };
+        const step = afterListFailure(error, "messages", group.tries, args.maxAttempts);
+        if (step.kind === "retry") return step;
+        if (step.kind === "stop") result.stopped ??= step.stopped;
+        keep(group, step.reason);
+        return { kind: step.kind === "stop" ? "stop" : "done" };
       }
       // From here on nothing awaits, so no other lookup can settle rows of this run meanwhile.
       settleGroup(args, group, listed, listed.length < limit, wallNow(), result);
@@ -251,6 +241,36 @@ function toListed(m: RemoteMessage): ListedMessage {
     messagingServiceSid: m.messagingServiceSid,
     body: m.body ?? "",
     dateCreated: m.dateCreated ? m.dateCreated.getTime() : null,
+  };
+}
+
+/**
+ * What a failed list call of a reconcile means for its rows. Listing changes nothing at Twilio,
+ * so the verdicts of a fetch apply: refused credentials stop the command, a 429, 5xx or network
+ * failure is tried again with backoff up to `maxAttempts`, anything else keeps the rows in doubt.
+ */
+export function afterListFailure(
+  error: unknown,
+  what: string,
+  tries: number,
+  maxAttempts: number,
+):
+  | { kind: "retry"; afterMs: number }
+  | { kind: "stop"; reason: string; stopped: { exitCode: 77; message: string } }
+  | { kind: "keep"; reason: string } {
+  const failure = lookupFailure(error);
+  const verdict = classifyFetchError(failure);
+  if (verdict.kind === "stop") {
+    const message = `Twilio refused to list ${what}: ${verdict.message}`;
+    return { kind: "stop", reason: message, stopped: { exitCode: verdict.exitCode, message } };
+  }
+  if (verdict.kind === "retry" && tries < maxAttempts) {
+    return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (tries - 1)) };
+  }
+  const code = failure.code ?? failure.status;
+  return {
+    kind: "keep",
+    reason: `could not list ${what}: ${failure.message}${code ? ` (${code})` : ""}`,
   };
 }
 

@@ -1,4 +1,3 @@
-import { classifyFetchError } from "../core/classifyFetchError.js";
 import { listReachesPast } from "../core/listReachesPast.js";
 import { type FoundMatch, matchFound } from "../core/matchFound.js";
 import { settleInDoubt } from "../core/settleInDoubt.js";
@@ -14,8 +13,8 @@ import type { Operation, Reconciler, Remote } from "../operations/operation.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch } from "./dispatch.js";
 import {
+  afterListFailure,
   emptyReconcileResult,
-  lookupFailure,
   type ReconcileBaseArgs,
   type ReconcileResult,
   windowEnd,
@@ -78,23 +77,11 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
           limit,
         });
       } catch (error) {
-        const failure = lookupFailure(error);
-        const verdict = classifyFetchError(failure);
-        const code = failure.code ?? failure.status;
-        if (verdict.kind === "stop") {
-          const message = `Twilio refused to list ${args.operation.name}: ${verdict.message}`;
-          result.stopped ??= { exitCode: verdict.exitCode, message };
-          keep(message, group.rows.length);
-          return { kind: "stop" };
-        }
-        if (verdict.kind === "retry" && group.tries < args.maxAttempts) {
-          return { kind: "retry", afterMs: Math.min(30_000, 1000 * 2 ** (group.tries - 1)) };
-        }
-        keep(
-          `could not list ${args.operation.name}: ${failure.message}${code ? ` (${code})` : ""}`,
-          group.rows.length,
-        );
-        return { kind: "done" };
+        const step = afterListFailure(error, args.operation.name, group.tries, args.maxAttempts);
+        if (step.kind === "retry") return step;
+        if (step.kind === "stop") result.stopped ??= step.stopped;
+        keep(step.reason, group.rows.length);
+        return { kind: step.kind === "stop" ? "stop" : "done" };
       }
       // Newest first: a list that reaches a whole page back past the window holds all of it.
       const complete =
