@@ -5,6 +5,7 @@ import type { MessageRequest } from "../../src/core/messageRequest.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { packRequest, unpackRequest } from "../../src/journal/requestColumn.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/journal/schema.js";
+import { newTestRun } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // How rows are stored since the journal stopped keeping each number, body and dedupe key twice,
@@ -95,22 +96,12 @@ const row = (idx: number, dedupeKey: string | null): NewRow => ({
   reason: null,
 });
 
-function newRun(journal: Journal): number {
-  return journal.createRun({
-    name: null,
-    inputPath: "list.csv",
-    inputFormat: "csv",
-    options: {},
-    identity: "id",
-  }).id;
-}
-
 describe("dedupe keys", () => {
   it("find the earliest row with the key, as 16 bytes, through the recipient's rows", () => {
     const path = join(dir.path, "j.db");
     const journal = new Journal(path);
-    const runId = newRun(journal);
-    const other = newRun(journal);
+    const runId = newTestRun(journal);
+    const other = newTestRun(journal);
     expect(journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBeUndefined();
     journal.insertRows(runId, [row(0, "a".repeat(64)), row(1, "k"), row(2, null)]);
     journal.insertRows(runId, [row(3, "k")]);

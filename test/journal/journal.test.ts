@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { resolveJournalPath } from "../../src/journal/defaultJournalPath.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { SCHEMA_VERSION } from "../../src/journal/schema.js";
+import { newTestRun } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -26,17 +27,6 @@ const row = (idx: number, extra: Partial<NewRow> = {}): NewRow => ({
   ...extra,
 });
 
-function newRun(journal: Journal) {
-  const run = journal.createRun({
-    name: null,
-    inputPath: "list.csv",
-    inputFormat: "csv",
-    options: {},
-    identity: "id",
-  });
-  return run.id;
-}
-
 describe("opening a journal", () => {
   it("uses WAL with synchronous=FULL, a busy timeout and foreign keys, on every open", () => {
     const path = join(dir.path, "j.db");
@@ -54,7 +44,7 @@ describe("opening a journal", () => {
   it("creates the file and its -wal and -shm companions readable by the owner only", () => {
     const path = join(dir.path, "nested", "state", "j.db");
     const journal = new Journal(path);
-    newRun(journal);
+    newTestRun(journal);
     for (const file of [path, `${path}-wal`, `${path}-shm`]) {
       expect((statSync(file).mode & 0o777).toString(8)).toBe("600");
     }
@@ -86,7 +76,7 @@ describe("the attempt protocol", () => {
   it("commits the attempt as in flight before the call, and the outcome after", () => {
     const path = join(dir.path, "j.db");
     const journal = new Journal(path);
-    const runId = newRun(journal);
+    const runId = newTestRun(journal);
     journal.insertRows(runId, [row(0), row(1)]);
     const { attemptId, n } = journal.beginAttempt(runId, 0);
     expect(n).toBe(1);
@@ -114,7 +104,7 @@ describe("the attempt protocol", () => {
 
   it("keeps a retried row pending and counts its attempts", () => {
     const journal = new Journal(join(dir.path, "j.db"));
-    const runId = newRun(journal);
+    const runId = newTestRun(journal);
     journal.insertRows(runId, [row(0)]);
     const first = journal.beginAttempt(runId, 0);
     journal.finishAttempt(first.attemptId, {
@@ -133,7 +123,7 @@ describe("the attempt protocol", () => {
   it("turns attempts left in flight by a dead process into in_doubt rows, never pending", () => {
     const path = join(dir.path, "j.db");
     const journal = new Journal(path);
-    const runId = newRun(journal);
+    const runId = newTestRun(journal);
     journal.insertRows(runId, [row(0), row(1), row(2)]);
     journal.beginAttempt(runId, 0);
     journal.beginAttempt(runId, 2);
@@ -149,7 +139,7 @@ describe("the attempt protocol", () => {
   it("puts a read-only API's attempt left in flight back to pending: it changed nothing", () => {
     const path = join(dir.path, "j.db");
     const journal = new Journal(path);
-    const runId = newRun(journal);
+    const runId = newTestRun(journal);
     const lookup: NewRow = {
       ...row(1),
       api: "lookup",
@@ -177,7 +167,7 @@ describe("the attempt protocol", () => {
 
   it("pages pending rows in file order while rows are written between pages", async () => {
     const journal = new Journal(join(dir.path, "j.db"));
-    const runId = newRun(journal);
+    const runId = newTestRun(journal);
     journal.insertRows(
       runId,
       Array.from({ length: 25 }, (_, i) => row(i)),

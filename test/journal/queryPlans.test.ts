@@ -17,7 +17,7 @@ import {
   settleSent,
 } from "../../src/journal/reconcileQueries.js";
 import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
-import { pendingRow } from "../support/journalRows.js";
+import { newTestRun, pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // The statements reconcile, status and retry run once per row or per recipient must find their
@@ -38,13 +38,7 @@ const row = (idx: number) => pendingRow(idx, TO);
 async function plansOf(use: (journal: Journal, runId: number) => Promise<void> | void) {
   const journal = new Journal(join(dir.path, "journal.db"));
   try {
-    const runId = journal.createRun({
-      name: null,
-      inputPath: "list.csv",
-      inputFormat: "csv",
-      options: {},
-      identity: "id",
-    }).id;
+    const runId = newTestRun(journal);
     journal.insertRows(runId, [row(0), row(1), row(2)]);
     const sources: string[] = [];
     const prepare = journal.db.prepare.bind(journal.db);

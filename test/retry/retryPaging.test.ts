@@ -5,7 +5,7 @@ import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { requeueRows } from "../../src/journal/retryRows.js";
 import { addSuppression } from "../../src/journal/suppressionList.js";
 import { describeChoice, emptyTally, selectRetryRows } from "../../src/pipeline/selectRetryRows.js";
-import { pendingRow } from "../support/journalRows.js";
+import { newTestRun, pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 // Retry decides, requeues and sends its selection a page at a time, holding no row list: what
@@ -17,13 +17,7 @@ let runId: number;
 beforeEach(() => {
   dir = makeTempDir();
   journal = new Journal(join(dir.path, "j.db"));
-  runId = journal.createRun({
-    name: null,
-    inputPath: "list.csv",
-    inputFormat: "csv",
-    options: {},
-    identity: "id",
-  }).id;
+  runId = newTestRun(journal);
 });
 afterEach(() => {
   journal.close();

@@ -1,4 +1,4 @@
-import type { NewRow } from "../../src/journal/journal.js";
+import type { Journal, NewRow } from "../../src/journal/journal.js";
 
 /**
  * A pending message row for a test run, as the pre-flight would journal it: line idx + 2, body
@@ -16,4 +16,15 @@ export function pendingRow(idx: number, to = `+1415555${String(1000 + idx)}`): N
     state: "pending",
     reason: null,
   };
+}
+
+/** A new run of `list.csv` in the journal, ready for rows: its id. */
+export function newTestRun(journal: Journal): number {
+  return journal.createRun({
+    name: null,
+    inputPath: "list.csv",
+    inputFormat: "csv",
+    options: {},
+    identity: "id",
+  }).id;
 }
