@@ -7,6 +7,8 @@ import { KeyFilter, shortKey } from "./dedupeKeys.js";
 import { type Db, openDatabase } from "./openDatabase.js";
 import { pageByIdx } from "./pageByIdx.js";
 import { packRequest, unpackRequest } from "./requestColumn.js";
+import type { SqlClient } from "./sql/sqlClient.js";
+import { SqliteClient } from "./sql/sqliteClient.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
 
@@ -147,6 +149,8 @@ function toRun(r: RunRow): RunRecord {
  */
 export class Journal {
   readonly db: Db;
+  /** The journal's database behind the interface both backends share (sql/sqlClient.ts). */
+  readonly sql: SqlClient;
   private readonly now: () => number;
   private readonly keys = new KeyFilter();
 
@@ -155,6 +159,7 @@ export class Journal {
     options: { now?: () => number } = {},
   ) {
     this.db = openDatabase(path);
+    this.sql = new SqliteClient(this.db);
     this.now = options.now ?? Date.now;
   }
 

@@ -1,0 +1,169 @@
+import pg from "pg";
+import { numberPlaceholders } from "./placeholders.js";
+import type { Dialect, SqlClient, SqlParams, SqlQueries, TransactionOptions } from "./sqlClient.js";
+
+export const POSTGRES_DIALECT: Dialect = {
+  name: "postgres",
+  jsonText: (column, key) => `(${column}::json ->> '${key}')`,
+  inJsonArray: (value) => `${value} IN (SELECT json_array_elements_text(?::json))`,
+  indexedBy: () => "",
+  // clock_timestamp(), not now(): now() is the transaction's start (SCALE_OUT.md).
+  nowMs: "(extract(epoch from clock_timestamp()) * 1000)::bigint",
+};
+
+// Journal columns hold ms since the epoch and counts: bigint and numeric (sum) come back as
+// JavaScript numbers, as SQLite's do. Every value the journal keeps is far below 2^53.
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** The advisory lock key of the journal's one-writer transactions ("twbk"). */
+const WRITE_LOCK = 0x7477626b;
+
+const sqlText = new Map<string, string>();
+function text(sql: string): string {
+  let numbered = sqlText.get(sql);
+  if (numbered === undefined) {
+    numbered = numberPlaceholders(sql);
+    sqlText.set(sql, numbered);
+  }
+  return numbered;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function queriesOn(on: Queryable): SqlQueries {
+  const query = (sql: string, params: SqlParams = []) =>
+    on.query({ text: text(sql), values: params as unknown[] });
+  return {
+    dialect: POSTGRES_DIALECT,
+    async all<T>(sql: string, params?: SqlParams) {
+      return (await query(sql, params)).rows as T[];
+    },
+    async get<T>(sql: string, params?: SqlParams) {
+      return (await query(sql, params)).rows[0] as T | undefined;
+    },
+    async run(sql: string, params?: SqlParams) {
+      return { changes: (await query(sql, params)).rowCount ?? 0 };
+    },
+    async runMany(sql: string, rows: readonly SqlParams[]) {
+      for (const params of rows) await query(sql, params);
+    },
+  };
+}
+
+async function inTransaction<T>(
+  client: pg.PoolClient,
+  fn: (tx: SqlQueries) => Promise<T>,
+  options: TransactionOptions,
+): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    // SQLite's BEGIN IMMEDIATE lets one writer in at a time, and the journal's check-then-write
+    // transactions rely on it: the same lock here, unless the caller's SQL locks its own rows.
+    if (options.exclusive !== false)
+      await client.query(`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+    // A pre-flight batch of a run still preparing is thrown away after a crash (see Journal).
+    if (options.durable === false) await client.query("SET LOCAL synchronous_commit = off");
+    const result = await fn(queriesOn(client));
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+/** A session: one checked-out connection, for temporary tables and their pages. */
+class PgSession implements SqlClient {
+  readonly dialect = POSTGRES_DIALECT;
+  private readonly queries: SqlQueries;
+  constructor(private readonly client: pg.PoolClient) {
+    this.queries = queriesOn(client);
+  }
+  all<T>(sql: string, params?: SqlParams) {
+    return this.queries.all<T>(sql, params);
+  }
+  get<T>(sql: string, params?: SqlParams) {
+    return this.queries.get<T>(sql, params);
+  }
+  run(sql: string, params?: SqlParams) {
+    return this.queries.run(sql, params);
+  }
+  runMany(sql: string, rows: readonly SqlParams[]) {
+    return this.queries.runMany(sql, rows);
+  }
+  transaction<T>(fn: (tx: SqlQueries) => Promise<T>, options: TransactionOptions = {}) {
+    return inTransaction(this.client, fn, options);
+  }
+  session<T>(fn: (session: SqlClient) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+  async close(): Promise<void> {}
+}
+
+/**
+ * The shared journal on PostgreSQL: a small pool, so the requests in flight write their intent
+ * and outcome side by side; each transaction holds one connection from BEGIN to COMMIT.
+ */
+export class PgClient implements SqlClient {
+  readonly dialect = POSTGRES_DIALECT;
+  private readonly queries: SqlQueries;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.queries = queriesOn(pool);
+  }
+
+  static connect(url: string, options: { max?: number } = {}): PgClient {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 8,
+      types,
+      application_name: "twilio-bulk",
+    });
+    // An idle connection that drops (server restart) must not crash the process: the next
+    // query fails with its own error instead.
+    pool.on("error", () => {});
+    return new PgClient(pool);
+  }
+
+  all<T>(sql: string, params?: SqlParams) {
+    return this.queries.all<T>(sql, params);
+  }
+  get<T>(sql: string, params?: SqlParams) {
+    return this.queries.get<T>(sql, params);
+  }
+  run(sql: string, params?: SqlParams) {
+    return this.queries.run(sql, params);
+  }
+  async runMany(sql: string, rows: readonly SqlParams[]) {
+    await this.transaction((tx) => tx.runMany(sql, rows));
+  }
+
+  async transaction<T>(fn: (tx: SqlQueries) => Promise<T>, options: TransactionOptions = {}) {
+    const client = await this.pool.connect();
+    try {
+      return await inTransaction(client, fn, options);
+    } finally {
+      client.release();
+    }
+  }
+
+  async session<T>(fn: (session: SqlClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn(new PgSession(client));
+    } finally {
+      // Temporary tables die with the session's connection, not with release: drop them.
+      await client.query("DISCARD TEMP").catch(() => {});
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
