@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // One throwaway PostgreSQL for the whole run: tests ask test/support/postgres.ts for a database.
+    globalSetup: ["test/support/postgresGlobalSetup.ts"],
     // Child-process and kill tests run real processes; the 2-core CI machine needs headroom.
     testTimeout: 60_000,
     hookTimeout: 60_000,

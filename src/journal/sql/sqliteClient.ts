@@ -28,7 +28,9 @@ function queriesOn(cache: StatementCache): SqlQueries {
     dialect: SQLITE_DIALECT,
     async all<T>(sql: string, params: SqlParams = []) {
       const statement = cache.get(sql);
-      return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
     },
     async get<T>(sql: string, params: SqlParams = []) {
       return cache.get(sql).get(...params) as T | undefined;
@@ -104,15 +106,16 @@ export class SqliteClient implements SqlClient {
       if (!durable) this.db.pragma("synchronous = NORMAL");
       try {
         this.cache.get("BEGIN IMMEDIATE").run();
-        let result: T;
         try {
-          result = await fn(this.queries);
+          const result = await fn(this.queries);
+          this.cache.get("COMMIT").run();
+          return result;
         } catch (error) {
+          // A COMMIT that fails (a deferred constraint, SQLITE_BUSY) leaves the transaction
+          // open: every later statement on this one connection would join it, uncommitted.
           if (this.db.inTransaction) this.cache.get("ROLLBACK").run();
           throw error;
         }
-        this.cache.get("COMMIT").run();
-        return result;
       } finally {
         // FULL again before any other commit: see openDatabase.
         if (!durable) this.db.pragma("synchronous = FULL");
