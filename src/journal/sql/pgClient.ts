@@ -77,12 +77,12 @@ async function inTransaction<T>(
   }
 }
 
-/** A session: one checked-out connection, for temporary tables and their pages. */
-class PgSession implements SqlClient {
+/** The plain statements of a pool or of one connection, as SqlClient shares them. */
+abstract class PgQueries {
   readonly dialect = POSTGRES_DIALECT;
-  private readonly queries: SqlQueries;
-  constructor(private readonly client: pg.PoolClient) {
-    this.queries = queriesOn(client);
+  protected readonly queries: SqlQueries;
+  constructor(on: Queryable) {
+    this.queries = queriesOn(on);
   }
   all<T>(sql: string, params?: SqlParams) {
     return this.queries.all<T>(sql, params);
@@ -95,6 +95,13 @@ class PgSession implements SqlClient {
   }
   runMany(sql: string, rows: readonly SqlParams[]) {
     return this.queries.runMany(sql, rows);
+  }
+}
+
+/** A session: one checked-out connection, for temporary tables and their pages. */
+class PgSession extends PgQueries implements SqlClient {
+  constructor(private readonly client: pg.PoolClient) {
+    super(client);
   }
   transaction<T>(fn: (tx: SqlQueries) => Promise<T>, options: TransactionOptions = {}) {
     return inTransaction(this.client, fn, options);
@@ -109,12 +116,9 @@ class PgSession implements SqlClient {
  * The shared journal on PostgreSQL: a small pool, so the requests in flight write their intent
  * and outcome side by side; each transaction holds one connection from BEGIN to COMMIT.
  */
-export class PgClient implements SqlClient {
-  readonly dialect = POSTGRES_DIALECT;
-  private readonly queries: SqlQueries;
-
+export class PgClient extends PgQueries implements SqlClient {
   constructor(private readonly pool: pg.Pool) {
-    this.queries = queriesOn(pool);
+    super(pool);
   }
 
   static connect(url: string, options: { max?: number } = {}): PgClient {
@@ -130,16 +134,8 @@ export class PgClient implements SqlClient {
     return new PgClient(pool);
   }
 
-  all<T>(sql: string, params?: SqlParams) {
-    return this.queries.all<T>(sql, params);
-  }
-  get<T>(sql: string, params?: SqlParams) {
-    return this.queries.get<T>(sql, params);
-  }
-  run(sql: string, params?: SqlParams) {
-    return this.queries.run(sql, params);
-  }
-  async runMany(sql: string, rows: readonly SqlParams[]) {
+  /** A batch on a pool runs on one connection, in one transaction. */
+  override async runMany(sql: string, rows: readonly SqlParams[]) {
     await this.transaction((tx) => tx.runMany(sql, rows));
   }
 
