@@ -46,10 +46,10 @@ export async function estimateRunCost(
   const flat = options.pricePerSegment;
   // Cron's sends are not slowed by a scan of the journal that nobody would read.
   if (flat === undefined && (!options.lookUp || !credentials)) return undefined;
-  const others = countRequests(pendingByApi(journal, runId), { segments: false });
+  const others = countRequests(await pendingByApi(journal, runId), { segments: false });
   const notPriced = others.length > 0 ? { notPriced: others } : {};
   // Rows of other APIs share number prefixes with messages but have no segments to price.
-  const groups = pendingSegments(journal, runId).filter((group) => group.segments > 0);
+  const groups = (await pendingSegments(journal, runId)).filter((group) => group.segments > 0);
   if (flat !== undefined) {
     const segments = groups.reduce((sum, group) => sum + group.segments, 0);
     return { ...flatCost(segments, flat), ...notPriced };

@@ -1,5 +1,6 @@
 import { shellQuote } from "../core/shellQuote.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
+import { isPostgresUrl, parsePostgresUrl } from "../journal/postgresUrl.js";
 import type { CommandEnv } from "./commandEnv.js";
 
 /**
@@ -14,5 +15,7 @@ export function journalFlag(
 ): string {
   const used = resolveJournalPath(flag, env.env, env.cwd);
   if (used === resolveJournalPath(undefined, env.env, env.cwd)) return "";
-  return ` --journal ${shellQuote(used)}`;
+  // Printed commands never carry a password: pg reads it from PGPASSWORD or ~/.pgpass.
+  const shown = isPostgresUrl(used) ? parsePostgresUrl(used).shown : used;
+  return ` --journal ${shellQuote(shown)}`;
 }

@@ -39,7 +39,7 @@ export function parseListenOptions(raw: RawListenOptions): ListenOptions {
  */
 export async function listen(options: ListenOptions, env: CommandEnv): Promise<number> {
   const credentials = readSigningCredentials(env.env);
-  const { journal } = openExistingJournal(options.journal, env);
+  const { journal } = await openExistingJournal(options.journal, env);
   try {
     const server = await startCallbackServer({
       journal,
@@ -60,7 +60,7 @@ export async function listen(options: ListenOptions, env: CommandEnv): Promise<n
     env.stderr.write(`Stopped: ${describeCounts(server.counts)}.\n`);
     return interruption(env.signal).exitCode;
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { CliError, ExitCode, UsageError } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal, type RunRecord } from "../journal/journal.js";
+import { isPostgresUrl } from "../journal/postgresUrl.js";
 import type { CommandEnv } from "./commandEnv.js";
 
 /**
@@ -9,15 +10,15 @@ import type { CommandEnv } from "./commandEnv.js";
  * the newest run. Commands that only read a run never create an empty journal by accident.
  * The caller closes the journal.
  */
-export function openRunJournal(
+export async function openRunJournal(
   flags: { journal?: string; run?: string },
   env: CommandEnv,
-): { journal: Journal; run: RunRecord } {
-  const { journal, path } = openExistingJournal(flags.journal, env);
+): Promise<{ journal: Journal; run: RunRecord }> {
+  const { journal, path } = await openExistingJournal(flags.journal, env);
   try {
-    return { journal, run: findRun(journal, flags.run, path) };
+    return { journal, run: await findRun(journal, flags.run, path) };
   } catch (error) {
-    journal.close();
+    await journal.close();
     throw error;
   }
 }
@@ -26,32 +27,38 @@ export function openRunJournal(
  * Opens the journal `--journal` (or TWILIO_BULK_JOURNAL, or the default) names, which must
  * exist: a command that reads or records into a run's journal never creates an empty one.
  */
-export function openExistingJournal(
+export async function openExistingJournal(
   flag: string | undefined,
   env: CommandEnv,
-): { journal: Journal; path: string } {
+): Promise<{ journal: Journal; path: string }> {
   const path = resolveJournalPath(flag, env.env, env.cwd);
-  if (!existsSync(path)) {
+  // A PostgreSQL journal is a database the operator made: reaching it is the check.
+  if (!isPostgresUrl(path) && !existsSync(path)) {
     throw new CliError(
       `no journal at ${path}`,
       ExitCode.noInput,
       "Point --journal (or TWILIO_BULK_JOURNAL) at the journal your `send` used.",
     );
   }
-  return { journal: new Journal(path), path };
+  const journal = await Journal.open(path);
+  return { journal, path: journal.path };
 }
 
-function findRun(journal: Journal, wanted: string | undefined, path: string): RunRecord {
+async function findRun(
+  journal: Journal,
+  wanted: string | undefined,
+  path: string,
+): Promise<RunRecord> {
   if (wanted === undefined) {
-    const latest = journal.latestRun();
+    const latest = await journal.latestRun();
     if (!latest) throw new CliError(`the journal ${path} holds no runs yet`, ExitCode.noInput);
     return latest;
   }
   if (wanted.trim() === "") throw new UsageError("`--run` must be a run's id or name, got ``");
   // A name wins over an id: `--run 42` names the run called "42" if there is one.
-  const named = journal.findRunByName(wanted);
+  const named = await journal.findRunByName(wanted);
   if (named) return named;
-  const byId = /^\d+$/.test(wanted) ? journal.getRun(Number(wanted)) : undefined;
+  const byId = /^\d+$/.test(wanted) ? await journal.getRun(Number(wanted)) : undefined;
   if (byId) return byId;
   throw new CliError(
     `no run ${/^\d+$/.test(wanted) ? "with id or name" : "named"} \`${wanted}\` in ${path}`,

@@ -36,23 +36,23 @@ export interface ReconcileSummary extends RunSummary {
  */
 export async function reconcile(options: ReconcileOptions, env: CommandEnv): Promise<number> {
   const credentials = readCredentials(env.env, options.profile);
-  const { journal, run } = openRunJournal(options, env);
+  const { journal, run } = await openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
-    lock = acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
+    lock = await acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
     const colors = colorsFor(env.stdout, env.env);
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
     const { stopped: _stopped, interrupted: _interrupted, ...nothingYet } = emptyReconcileResult();
     const report: ReconcileReport = { recovered, ...nothingYet, graceMs: options.graceMs };
     const startedAt = env.clock.now();
     let exitCode: number = ExitCode.ok;
     let stoppedBy: string | null = null;
 
-    if (journal.counts(run.id).in_doubt === 0) {
+    if ((await journal.counts(run.id)).in_doubt === 0) {
       out(`Nothing in doubt in run ${label(run)}.\n`);
     } else {
       // A lost lock stops the lookups like a signal: the run is another process's now.
@@ -74,12 +74,12 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
     }
 
     // Rows back to pending reopened the run; one whose last rows were settled here is done.
-    journal.finishRunIfDone(run.id);
-    const counts = journal.counts(run.id);
+    await journal.finishRunIfDone(run.id);
+    const counts = await journal.counts(run.id);
     if (stoppedBy === null) exitCode = exitCodeFor(counts);
     const durationMs = env.clock.now() - startedAt;
     const summary: ReconcileSummary = {
-      ...summariseRun(journal, run.id, {
+      ...(await summariseRun(journal, run.id, {
         attempts: report.lookups,
         durationMs,
         exitCode,
@@ -88,7 +88,7 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
           counts.pending > 0
             ? `twilio-bulk retry --state pending --run ${run.id}${journalFlag(options.journal, env)}`
             : null,
-      }),
+      })),
       reconcile: report,
     };
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -104,8 +104,8 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
       env.stderr.write(`twilio-bulk: ${stoppedBy}\n`);
     return exitCode;
   } finally {
-    lock?.release();
-    journal.close();
+    await lock?.release();
+    await journal.close();
   }
 }
 
@@ -133,7 +133,7 @@ async function reconcileByApi(
     signal,
     inFlight: env.inFlight,
   };
-  for (const [name, count] of inDoubtByApi(journal, runId)) {
+  for (const [name, count] of await inDoubtByApi(journal, runId)) {
     if (total.stopped || total.interrupted) break;
     const operation = operationOf(name);
     const how = operation.reconcile;

@@ -29,12 +29,12 @@ import type { ReportOptions } from "./reportOptions.js";
  * `status` exit with theirs).
  */
 export async function report(options: ReportOptions, env: CommandEnv): Promise<number> {
-  const { journal, run } = openRunJournal(options, env);
+  const { journal, run } = await openRunJournal(options, env);
   try {
     const output = openReportOutput(options.out, env.stdout);
     try {
       if (options.rows) await writeRows(journal, run, options, output, env.signal);
-      else await writeSummary(summarise(journal, run), options, output, env);
+      else await writeSummary(await summarise(journal, run), options, output, env);
     } finally {
       await output.end();
     }
@@ -46,31 +46,28 @@ export async function report(options: ReportOptions, env: CommandEnv): Promise<n
     }
     return ExitCode.ok;
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 
-function summarise(journal: Journal, run: RunRecord): ReportSummary {
+async function summarise(journal: Journal, run: RunRecord): Promise<ReportSummary> {
+  const byApi: Parameters<typeof buildReportSummary>[0]["byApi"] = {};
+  for (const [api, counts] of Object.entries(await countsByApi(journal, run.id))) {
+    const how = OPERATIONS[api]?.reconcile;
+    byApi[api] = {
+      counts,
+      errors: await errorGroups(journal, run.id, api),
+      ...(how?.kind === "unsupported" && { inDoubtAction: how.reason }),
+    };
+  }
   return buildReportSummary({
     run: runInfo(run),
-    counts: journal.counts(run.id),
-    errors: errorGroups(journal, run.id),
-    delivery: deliveryCounts(journal, run.id),
-    skipped: skippedCounts(journal, run.id),
-    suppressed: countSuppressionsByRun(journal, run.id),
-    byApi: Object.fromEntries(
-      Object.entries(countsByApi(journal, run.id)).map(([api, counts]) => {
-        const how = OPERATIONS[api]?.reconcile;
-        return [
-          api,
-          {
-            counts,
-            errors: errorGroups(journal, run.id, api),
-            ...(how?.kind === "unsupported" && { inDoubtAction: how.reason }),
-          },
-        ];
-      }),
-    ),
+    counts: await journal.counts(run.id),
+    errors: await errorGroups(journal, run.id),
+    delivery: await deliveryCounts(journal, run.id),
+    skipped: await skippedCounts(journal, run.id),
+    suppressed: await countSuppressionsByRun(journal, run.id),
+    byApi,
   });
 }
 
@@ -125,31 +122,31 @@ async function writeRows(
   output: ReportOutput,
   signal: AbortSignal,
 ): Promise<void> {
-  const matching = function* () {
-    for (const row of journalRows(journal, run.id)) {
+  const matching = async function* () {
+    for await (const row of journalRows(journal, run.id)) {
       // The reader left, or the user pressed Ctrl-C: stop reading a journal nobody will see.
       if (output.closed || signal.aborted) return;
       if (rowMatches(row, options.filter)) yield row;
     }
   };
-  const api = apiColumns(journal.apisOf(run.id));
+  const api = apiColumns(await journal.apisOf(run.id));
   if (options.format === "csv") {
-    const fields = fieldColumns(journal, run.id);
+    const fields = await fieldColumns(journal, run.id);
     await output.write(csv([csvColumns(fields, api)]));
-    for (const row of matching()) await output.write(csv([csvRecord(row, fields, api)]));
+    for await (const row of matching()) await output.write(csv([csvRecord(row, fields, api)]));
     return;
   }
   if (options.format === "json") {
     // An array, one row per line: valid JSON, and still easy to read a line at a time.
     let first = true;
-    for (const row of matching()) {
+    for await (const row of matching()) {
       await output.write(`${first ? "[" : ","}\n${JSON.stringify(jsonRecord(row, api))}`);
       first = false;
     }
     return output.write(first ? "[]\n" : "\n]\n");
   }
   await output.write(ROW_TABLE_HEADER);
-  for (const row of matching()) await output.write(renderRowLine(row));
+  for await (const row of matching()) await output.write(renderRowLine(row));
 }
 
 /** The `tb_` columns of the run's APIs, each API's values filled in for its own rows only. */

@@ -39,7 +39,7 @@ export interface RetrySummary extends RunSummary {
  */
 export async function retry(options: RetryOptions, env: CommandEnv): Promise<number> {
   const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
-  const { journal, run } = openRunJournal(options, env);
+  const { journal, run } = await openRunJournal(options, env);
   let lock: RunLock | undefined;
   try {
     if (run.phase === "preparing") {
@@ -51,49 +51,55 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
     }
     if (options.dryRun) return await dryRun(journal, run, options, env);
 
-    lock = acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
+    const held = await acquireRunLock(journal, run.id, lockOptionsFor(options.lock, env));
+    lock = held;
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
     };
     const colors = colorsFor(env.stdout, env.env);
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
     if (recovered > 0) {
       out(
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again.\n`,
       );
     }
-    const tally = emptyTally();
-    const { selection, moved } = requeueRows(
-      journal,
-      run.id,
-      selectRetryRows(journal, run.id, options.filter, tally),
-    );
-    const choice = describeChoice({ ...tally, selected: moved });
-    env.stderr.write(inDoubtWarning(tally.namedInDoubt));
-    out(renderRetryChoice(choice, label(run), colors));
-    env.stderr.write(renderNamedWarnings(choice));
+    // One connection for the whole retry: the selection is a temporary table on it.
+    return await journal.sql.session(async (session) => {
+      const tally = emptyTally();
+      const { selection, moved } = await requeueRows(session, run.id, (tx) =>
+        selectRetryRows(journal, run.id, options.filter, tally, { q: tx }),
+      );
+      const choice = describeChoice({ ...tally, selected: moved });
+      env.stderr.write(inDoubtWarning(tally.namedInDoubt));
+      out(renderRetryChoice(choice, label(run), colors));
+      env.stderr.write(renderNamedWarnings(choice));
 
-    if (moved === 0) {
-      journal.finishRunIfDone(run.id);
-      out("Nothing to retry.\n");
-      const summary = summarise(journal, run, choice, { attempts: 0, durationMs: 0, exitCode: 0 });
-      if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
-      return ExitCode.ok;
-    }
-    return await resend(
-      journal,
-      run,
-      lock,
-      { selection, moved },
-      choice,
-      options,
-      env,
-      credentials!,
-    );
+      if (moved === 0) {
+        await journal.finishRunIfDone(run.id);
+        out("Nothing to retry.\n");
+        const summary = await summarise(journal, run, choice, {
+          attempts: 0,
+          durationMs: 0,
+          exitCode: 0,
+        });
+        if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
+        return ExitCode.ok;
+      }
+      return await resend(
+        journal,
+        run,
+        held,
+        { selection, moved },
+        choice,
+        options,
+        env,
+        credentials!,
+      );
+    });
   } finally {
-    lock?.release();
-    journal.close();
+    await lock?.release();
+    await journal.close();
   }
 }
 
@@ -112,7 +118,7 @@ async function resend(
     runId: run.id,
     rows: selection.pendingRows(),
     pendingAgain: () => selection.pendingRows(),
-    counts: journal.counts(run.id),
+    counts: await journal.counts(run.id),
     total: moved,
     options,
     credentials,
@@ -120,14 +126,14 @@ async function resend(
     label: "retrying",
     lock,
   });
-  const retried = selection.counts();
+  const retried = await selection.counts();
   const exitCode = sending.stop?.exitCode ?? exitCodeFor(retried, sending.held?.rows);
   const quiet =
     sending.held && options.quietHours
       ? quietHoursSummary(sending.held, options.quietHours.window.text)
       : null;
   const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
-  const summary = summarise(
+  const summary = await summarise(
     journal,
     run,
     { ...choice, counts: retried },
@@ -164,7 +170,7 @@ async function dryRun(
   env: CommandEnv,
 ): Promise<number> {
   const tally = emptyTally();
-  for (const _ of selectRetryRows(journal, run.id, options.filter, tally)) {
+  for await (const _ of selectRetryRows(journal, run.id, options.filter, tally)) {
     // Counting only.
   }
   const choice = describeChoice(tally);
@@ -178,7 +184,7 @@ async function dryRun(
     env.stderr.write(renderNamedWarnings(choice));
   }
   let listed = 0;
-  for (const action of selectRetryRows(journal, run.id, options.filter, emptyTally())) {
+  for await (const action of selectRetryRows(journal, run.id, options.filter, emptyTally())) {
     // The reader has gone (`| head`): the rest of the list would be written nowhere.
     if (readerGone(env.stdout)) break;
     if (action.kind !== "retry") continue;
@@ -195,13 +201,13 @@ async function dryRun(
   return ExitCode.ok;
 }
 
-function summarise(
+async function summarise(
   journal: Journal,
   run: RunRecord,
   choice: RetryChoice,
   extra: Partial<RunSummary> & Pick<RunSummary, "attempts" | "durationMs" | "exitCode">,
-): RetrySummary {
-  return { ...summariseRun(journal, run.id, extra), retry: choice };
+): Promise<RetrySummary> {
+  return { ...(await summariseRun(journal, run.id, extra)), retry: choice };
 }
 
 function describeCounts(counts: Record<string, number>): string {

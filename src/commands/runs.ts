@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { ExitCode } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
+import { isPostgresUrl } from "../journal/postgresUrl.js";
 import { colorsFor } from "../ui/colors.js";
 import { type RunListing, renderRuns } from "../ui/renderRuns.js";
 import { runInfo } from "../ui/runSummary.js";
@@ -16,23 +17,26 @@ export interface RunsOptions {
 export async function runs(options: RunsOptions, env: CommandEnv): Promise<number> {
   const path = resolveJournalPath(options.journal, env.env, env.cwd);
   // Listing never creates a journal: an empty one at a mistyped path would only mislead.
-  if (!existsSync(path)) {
+  if (!isPostgresUrl(path) && !existsSync(path)) {
     if (options.json) env.stdout.write("[]\n");
     else env.stdout.write(`No runs yet: there is no journal at ${path}.\n`);
     return ExitCode.ok;
   }
-  const journal = new Journal(path);
+  const journal = await Journal.open(path);
   try {
-    const listed: RunListing[] = journal.listRuns().map((run) => ({
-      ...runInfo(run),
-      totalRows: run.totalRows,
-      counts: journal.counts(run.id),
-    }));
+    const listed: RunListing[] = [];
+    for (const run of await journal.listRuns()) {
+      listed.push({
+        ...runInfo(run),
+        totalRows: run.totalRows,
+        counts: await journal.counts(run.id),
+      });
+    }
     if (options.json) env.stdout.write(`${JSON.stringify(listed)}\n`);
-    else if (listed.length === 0) env.stdout.write(`No runs yet in ${path}.\n`);
+    else if (listed.length === 0) env.stdout.write(`No runs yet in ${journal.path}.\n`);
     else env.stdout.write(renderRuns(listed, colorsFor(env.stdout, env.env)));
     return ExitCode.ok;
   } finally {
-    journal.close();
+    await journal.close();
   }
 }

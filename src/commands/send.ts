@@ -32,7 +32,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
   // Credentials are checked before anything is read or written, so a misconfigured cron job
   // fails at once with exit 78 instead of after a long pre-flight.
   const credentials = options.dryRun ? undefined : readCredentials(env.env, options.profile);
-  const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
+  const journal = await Journal.open(resolveJournalPath(options.journal, env.env, env.cwd));
   let lock: RunLock | undefined;
   let rejected: RejectedRows | undefined;
   try {
@@ -103,7 +103,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       );
       // Exit 0: this command had nothing to do, and a cron job re-running a finished list is not
       // an error. The counts, and what to do about rows still in doubt, are printed all the same.
-      const summary = summariseRun(journal, run.id, {
+      const summary = await summariseRun(journal, run.id, {
         attempts: 0,
         durationMs: 0,
         exitCode: ExitCode.ok,
@@ -114,7 +114,7 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     const { run, plan } = prepared;
-    const pending = journal.counts(run.id).pending;
+    const pending = (await journal.counts(run.id)).pending;
     // Every real send a person could stop is confirmed: a cron job has no terminal to ask.
     const confirming = !options.dryRun && !options.yes && pending > 0 && canAsk(env);
     const cost = await estimateRunCost(
@@ -140,13 +140,13 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     }
 
     if (options.dryRun) {
-      if (!prepared.resumed) journal.deleteUnsentRun(run.id);
+      if (!prepared.resumed) await journal.deleteUnsentRun(run.id);
       out("Dry run: nothing was sent.\n");
       await rejected.endJson(plan, cost ? { cost } : {});
       return ExitCode.ok;
     }
     if (confirming) {
-      const byApi = pendingByApi(journal, run.id);
+      const byApi = await pendingByApi(journal, run.id);
       const question = confirmQuestion({
         texts: countRequests(byApi, { segments: true }),
         others: countRequests(byApi, { segments: false }),
@@ -158,19 +158,19 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       const answer = await askYesNo(question, env);
       if (answer !== "yes") {
         // Forgotten as after --dry-run; a resumed run stays as it was.
-        if (!prepared.resumed) journal.deleteUnsentRun(run.id);
+        if (!prepared.resumed) await journal.deleteUnsentRun(run.id);
         throw notConfirmed(answer, env.signal);
       }
     }
 
     // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
     if (recovered > 0) {
       out(
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again (\`twilio-bulk reconcile --run ${run.id}\` settles them).\n`,
       );
     }
-    const counts = journal.counts(run.id);
+    const counts = await journal.counts(run.id);
     const sending = await sendWithProgress({
       journal,
       runId: run.id,
@@ -183,14 +183,14 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       env,
       lock,
     });
-    const final = journal.counts(run.id);
+    const final = await journal.counts(run.id);
     const exitCode = sending.stop?.exitCode ?? exitCodeFor(final, sending.held?.rows);
     const quiet =
       sending.held && options.quietHours
         ? quietHoursSummary(sending.held, options.quietHours.window.text)
         : null;
     const stoppedBy = sending.stop?.reason ?? (quiet && quietHoursNote(quiet));
-    const summary = summariseRun(journal, run.id, {
+    const summary = await summariseRun(journal, run.id, {
       attempts: sending.attempts,
       durationMs: sending.durationMs,
       exitCode,
@@ -211,8 +211,8 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     throw error;
   } finally {
     await rejected?.close();
-    lock?.release();
-    journal.close();
+    await lock?.release();
+    await journal.close();
   }
 }
 

@@ -46,8 +46,8 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
   const api = await openTwilio(args.credentials, options);
   // twilio-node loads its API modules on first use (about 100 ms): load them now, before the
   // rate limiter starts, or the first requests queue behind them and reach Twilio bunched.
-  for (const name of journal.apisOf(args.runId)) operationOf(name).warm(api);
-  const runOptions = journal.getRun(args.runId)?.options ?? {};
+  for (const name of await journal.apisOf(args.runId)) operationOf(name).warm(api);
+  const runOptions = (await journal.getRun(args.runId))?.options ?? {};
   const progress = createProgressReporter({
     stream: env.stderr,
     clock: env.clock,
@@ -61,7 +61,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
     progress.update(counts, ++done);
   };
   progress.start(args.total);
-  journal.markRunStarted(args.runId);
+  await journal.markRunStarted(args.runId);
   const wallClock = env.wallClock ?? Date.now;
   let result: Awaited<ReturnType<typeof sendRows>>;
   let attempts = 0;
@@ -99,14 +99,14 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
     }
   } catch (error) {
     // A start refused by the fence before a heartbeat saw the takeover: the same stop.
-    if (args.lock.check()) throw error;
+    if (await args.lock.check()) throw error;
     result = { stopped: null, interrupted: true, attempts, held: null };
   } finally {
     progress.stop();
     api.close();
   }
   // A run taken over is the new holder's to finish.
-  if (!args.lock.lost.aborted) journal.finishRunIfDone(args.runId);
+  if (!args.lock.lost.aborted) await journal.finishRunIfDone(args.runId);
 
   let stop: SendingOutcome["stop"] = null;
   if (args.lock.lost.aborted) {

@@ -36,12 +36,12 @@ export interface StatusSummary extends Omit<CheckDeliveryResult, "stopped" | "in
  */
 export async function status(options: StatusOptions, env: CommandEnv): Promise<number> {
   const credentials = readCredentials(env.env, options.profile);
-  const { journal, run } = openRunJournal(options, env);
+  const { journal, run } = await openRunJournal(options, env);
   try {
-    const pending = Object.entries(deliveryCounts(journal, run.id))
+    const pending = Object.entries(await deliveryCounts(journal, run.id))
       .filter(([state]) => !isFinalDelivery(state))
       .reduce((sum, [, count]) => sum + count, 0);
-    const runCounts = journal.counts(run.id);
+    const runCounts = await journal.counts(run.id);
     const messenger = await openMessenger(credentials, options);
     const progress = createProgressReporter({
       stream: env.stderr,
@@ -72,7 +72,7 @@ export async function status(options: StatusOptions, env: CommandEnv): Promise<n
     const summary: StatusSummary = {
       run: runInfo(run),
       ...counts,
-      delivery: deliveryCounts(journal, run.id),
+      delivery: await deliveryCounts(journal, run.id),
       exitCode,
     };
     if (options.json) env.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -80,7 +80,7 @@ export async function status(options: StatusOptions, env: CommandEnv): Promise<n
     if (result.stopped) env.stderr.write(`twilio-bulk: ${result.stopped.message}\n`);
     return exitCode;
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 

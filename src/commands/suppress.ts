@@ -26,8 +26,8 @@ export interface SuppressOptions {
 
 /** `twilio-bulk suppress list`: every suppressed number, oldest first. */
 export async function suppressList(options: SuppressOptions, env: CommandEnv): Promise<number> {
-  return withJournal(options, env, (journal) => {
-    const list = listSuppressions(journal);
+  return withJournal(options, env, async (journal) => {
+    const list = await listSuppressions(journal);
     if (options.json) {
       env.stdout.write(`${JSON.stringify(list.map(toJson))}\n`);
       return ExitCode.ok;
@@ -58,9 +58,9 @@ export async function suppressAdd(
   env: CommandEnv,
 ): Promise<number> {
   const e164 = normaliseArguments(numbers, options);
-  return withJournal(options, env, (journal) => {
+  return withJournal(options, env, async (journal) => {
     const reason = options.reason ?? "added by hand";
-    const added = addSuppressions(
+    const added = await addSuppressions(
       journal,
       e164.map((number) => ({ number, code: null, reason, runId: null })),
     );
@@ -78,8 +78,10 @@ export async function suppressRemove(
   env: CommandEnv,
 ): Promise<number> {
   const e164 = normaliseArguments(numbers, options);
-  return withJournal(options, env, (journal) => {
-    const missing = e164.filter((number) => !removeSuppression(journal, number));
+  return withJournal(options, env, async (journal) => {
+    const missing: string[] = [];
+    for (const number of e164)
+      if (!(await removeSuppression(journal, number))) missing.push(number);
     env.stdout.write(
       `Removed ${e164.length - missing.length} numbers from the suppression list.\n`,
     );
@@ -101,7 +103,7 @@ export async function suppressImport(
   const country = countryOf(options);
   const delimiter = options.delimiter === undefined ? undefined : parseDelimiter(options.delimiter);
   const reason = options.reason ?? `imported from ${file === "-" ? "stdin" : basename(file)}`;
-  const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
+  const journal = await Journal.open(resolveJournalPath(options.journal, env.env, env.cwd));
   try {
     let batch: Omit<Suppression, "addedAt">[] = [];
     let read = 0;
@@ -122,11 +124,11 @@ export async function suppressImport(
       }
       batch.push({ number: phone.e164, code: null, reason, runId: null });
       if (batch.length >= 1000) {
-        added += addSuppressions(journal, batch);
+        added += await addSuppressions(journal, batch);
         batch = [];
       }
     }
-    added += addSuppressions(journal, batch);
+    added += await addSuppressions(journal, batch);
     const valid = read - invalidCount;
     env.stdout.write(
       `Imported ${valid} numbers from ${file}: ${added} newly suppressed, ${valid - added} already were.\n`,
@@ -141,7 +143,7 @@ export async function suppressImport(
     }
     return ExitCode.ok;
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 
@@ -177,12 +179,12 @@ function normaliseArguments(numbers: readonly string[], options: SuppressOptions
 async function withJournal(
   options: SuppressOptions,
   env: CommandEnv,
-  work: (journal: Journal) => number,
+  work: (journal: Journal) => Promise<number>,
 ): Promise<number> {
-  const journal = new Journal(resolveJournalPath(options.journal, env.env, env.cwd));
+  const journal = await Journal.open(resolveJournalPath(options.journal, env.env, env.cwd));
   try {
-    return work(journal);
+    return await work(journal);
   } finally {
-    journal.close();
+    await journal.close();
   }
 }

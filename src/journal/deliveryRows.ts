@@ -1,6 +1,5 @@
 import { FINAL_DELIVERY_STATUSES } from "../core/decideDelivery.js";
 import { shouldRecordDelivery } from "../core/shouldRecordDelivery.js";
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pageByIdx } from "./pageByIdx.js";
 import { addSuppression } from "./suppressionList.js";
@@ -27,18 +26,15 @@ export async function* rowsAwaitingDelivery(
   /** The APIs with delivery reports (src/operations: Messages); every row's when absent. */
   apis?: readonly string[],
 ): AsyncGenerator<AwaitingDelivery> {
-  const page = cachedStatement(
-    journal.db,
-    `SELECT idx, to_number, sid FROM rows
+  const page = `SELECT idx, to_number, sid FROM rows
       WHERE run_id = ? AND state = 'sent' AND sid IS NOT NULL
-        AND (? IS NULL OR api IN (SELECT value FROM json_each(?)))
+        AND (CAST(? AS TEXT) IS NULL OR ${journal.dialect.inJsonArray("api")})
         AND (delivery_status IS NULL OR delivery_status NOT IN (${FINAL_LIST}))
         AND idx > ?
-      ORDER BY idx LIMIT ?`,
-  );
+      ORDER BY idx LIMIT ?`;
   type Raw = { idx: number; to_number: string; sid: string };
   const only = apis ? JSON.stringify(apis) : null;
-  for (const r of pageByIdx<Raw>(page, [runId, only, only], pageSize)) {
+  for await (const r of pageByIdx<Raw>(journal.sql, page, [runId, only, only], pageSize)) {
     yield { runId, idx: r.idx, to: r.to_number, sid: r.sid };
   }
 }
@@ -61,12 +57,12 @@ export interface DeliveryWrite {
  * Records what Twilio says became of a row's message, and suppresses its number when the
  * error calls for it, in one transaction. Returns whether the number was newly suppressed.
  */
-export function recordDelivery(
+export async function recordDelivery(
   journal: Journal,
   row: AwaitingDelivery,
   delivery: DeliveryRecord,
-): boolean {
-  return applyDelivery(journal, row, delivery).suppressed;
+): Promise<boolean> {
+  return (await applyDelivery(journal, row, delivery)).suppressed;
 }
 
 /**
@@ -79,40 +75,40 @@ export function applyDelivery(
   journal: Journal,
   row: AwaitingDelivery,
   delivery: DeliveryRecord,
-): DeliveryWrite {
-  const current = cachedStatement(
-    journal.db,
-    "SELECT delivery_status FROM rows WHERE run_id = ? AND idx = ? AND sid = ?",
-  );
-  const update = cachedStatement(
-    journal.db,
-    `UPDATE rows SET delivery_status = ?, delivery_error_code = ?, delivery_checked_at = ?
-      WHERE run_id = ? AND idx = ? AND sid = ?`,
-  );
-  return journal.db
-    .transaction((): DeliveryWrite => {
-      const held = current.get(row.runId, row.idx, row.sid) as
-        | { delivery_status: string | null }
-        | undefined;
-      if (held === undefined) return { recorded: false, suppressed: false };
-      const recorded = shouldRecordDelivery(held.delivery_status, delivery.status);
-      if (recorded) {
-        update.run(delivery.status, delivery.errorCode, Date.now(), row.runId, row.idx, row.sid);
-      }
-      const suppressed = delivery.suppress
-        ? addSuppression(journal, { number: row.to, ...delivery.suppress, runId: row.runId })
-        : false;
-      return { recorded, suppressed };
-    })
-    .immediate();
+): Promise<DeliveryWrite> {
+  return journal.sql.transaction(async (tx): Promise<DeliveryWrite> => {
+    const held = await tx.get<{ delivery_status: string | null }>(
+      "SELECT delivery_status FROM rows WHERE run_id = ? AND idx = ? AND sid = ?",
+      [row.runId, row.idx, row.sid],
+    );
+    if (held === undefined) return { recorded: false, suppressed: false };
+    const recorded = shouldRecordDelivery(held.delivery_status, delivery.status);
+    if (recorded) {
+      await tx.run(
+        `UPDATE rows SET delivery_status = ?, delivery_error_code = ?, delivery_checked_at = ?
+          WHERE run_id = ? AND idx = ? AND sid = ?`,
+        [delivery.status, delivery.errorCode, Date.now(), row.runId, row.idx, row.sid],
+      );
+    }
+    const suppressed = delivery.suppress
+      ? await addSuppression(
+          journal,
+          { number: row.to, ...delivery.suppress, runId: row.runId },
+          tx,
+        )
+      : false;
+    return { recorded, suppressed };
+  });
 }
 
 /** The sent row whose message has this sid, in any run, or undefined (see `listen`). */
-export function rowBySid(journal: Journal, sid: string): AwaitingDelivery | undefined {
-  const find = cachedStatement(
-    journal.db,
+export async function rowBySid(
+  journal: Journal,
+  sid: string,
+): Promise<AwaitingDelivery | undefined> {
+  const r = await journal.sql.get<{ run_id: number; idx: number; to_number: string }>(
     "SELECT run_id, idx, to_number FROM rows WHERE sid = ? ORDER BY run_id DESC LIMIT 1",
+    [sid],
   );
-  const r = find.get(sid) as { run_id: number; idx: number; to_number: string } | undefined;
   return r && { runId: r.run_id, idx: r.idx, to: r.to_number, sid };
 }

@@ -1,7 +1,7 @@
-import type { Db } from "./openDatabase.js";
+import type { SqlClient, SqlQueries } from "./sql/sqlClient.js";
 
 interface Pending {
-  write: () => unknown;
+  write: (tx: SqlQueries) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -20,39 +20,49 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly sql: SqlClient) {}
 
   /** Runs `write` in the next shared transaction; resolves with its result once committed. */
-  write<T>(write: () => T): Promise<T> {
+  write<T>(write: (tx: SqlQueries) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
   /** Commits whatever is queued now (also called before the journal closes). */
-  flush(): void {
+  flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.flushing;
+    // One transaction at a time: a batch queued while the last one commits waits for it.
+    this.flushing = this.flushing.then(() => this.commit(batch));
+    return this.flushing;
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
     const settled: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db
-        .transaction(() => {
-          for (const item of batch) {
-            try {
-              settled.push({ ok: true, value: this.db.transaction(item.write)() });
-            } catch (error) {
-              settled.push({ ok: false, value: error });
-            }
+      await this.sql.transaction(async (tx) => {
+        for (const item of batch) {
+          await tx.run("SAVEPOINT group_write");
+          try {
+            const value = await item.write(tx);
+            await tx.run("RELEASE SAVEPOINT group_write");
+            settled.push({ ok: true, value });
+          } catch (error) {
+            await tx.run("ROLLBACK TO SAVEPOINT group_write");
+            await tx.run("RELEASE SAVEPOINT group_write");
+            settled.push({ ok: false, value: error });
           }
-        })
-        .immediate();
+        }
+      });
     } catch (error) {
       // The commit itself failed (disk full, busy past the timeout): nothing of it is durable.
       for (const item of batch) item.reject(error);

@@ -1,13 +1,14 @@
-import type Database from "better-sqlite3";
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { DEFAULT_API } from "../operations/defaultApi.js";
-import { cachedStatement } from "./cachedStatement.js";
 import { KeyFilter, shortKey } from "./dedupeKeys.js";
 import { type Db, openDatabase } from "./openDatabase.js";
+import { openPostgres } from "./openPostgres.js";
 import { pageByIdx } from "./pageByIdx.js";
+import { isPostgresUrl, parsePostgresUrl } from "./postgresUrl.js";
 import { packRequest, unpackRequest } from "./requestColumn.js";
-import type { SqlClient } from "./sql/sqlClient.js";
+import { assertRunLockHeld } from "./runLockFence.js";
+import type { Dialect, SqlClient, SqlQueries, SqlValue } from "./sql/sqlClient.js";
 import { SqliteClient } from "./sql/sqliteClient.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
@@ -68,11 +69,13 @@ export interface SendableRow {
   timeZone: string | null;
 }
 
-/** The columns of `rows` a SendableRow is made of, as `SELECT ${SENDABLE_COLUMNS} FROM rows`. */
-export const SENDABLE_COLUMNS =
-  "idx, line, api, to_number, request_json, fields_json, attempts, json_extract(fields_json, '$.timezone') AS time_zone";
+/** The columns of `rows` a SendableRow is made of, as `SELECT ${sendableColumns(d)} FROM rows`. */
+export function sendableColumns(d: Dialect, alias = ""): string {
+  const a = alias === "" ? "" : `${alias}.`;
+  return `${a}idx, ${a}line, ${a}api, ${a}to_number, ${a}request_json, ${a}fields_json, ${a}attempts, ${d.jsonText(`${a}fields_json`, "timezone")} AS time_zone`;
+}
 
-/** A row as `SELECT ${SENDABLE_COLUMNS}` reads it. */
+/** A row as `SELECT ${sendableColumns(d)}` reads it. */
 export interface RawSendableRow {
   idx: number;
   line: number;
@@ -142,177 +145,208 @@ function toRun(r: RunRow): RunRecord {
   };
 }
 
+/** Rows written by one INSERT statement of a pre-flight batch (SQLite allows 32,766 parameters). */
+const ROWS_PER_INSERT = 500;
+const ROW_COLUMNS = 12;
+
 /**
- * The run journal. Every write that a later decision depends on is its own committed
- * transaction, taken with BEGIN IMMEDIATE so concurrent processes queue on the busy timeout
- * instead of failing with SQLITE_BUSY. No transaction is ever held across an await.
+ * The run journal, on the embedded SQLite file or a shared PostgreSQL (`open`). Every write that
+ * a later decision depends on is its own committed transaction, taken with the write lock at once
+ * (SQLite's BEGIN IMMEDIATE), so concurrent processes queue instead of failing.
  */
 export class Journal {
-  readonly db: Db;
-  /** The journal's database behind the interface both backends share (sql/sqlClient.ts). */
-  readonly sql: SqlClient;
   private readonly now: () => number;
   private readonly keys = new KeyFilter();
+  /** The run locks this journal holds, by run: their token fences new attempts (runLockFence). */
+  readonly heldLocks = new Map<number, string>();
 
   constructor(
+    /** The journal's database behind the interface both backends share (sql/sqlClient.ts). */
+    readonly sql: SqlClient,
+    /** Where the journal is, as printed: a file's path, or a URL without its password. */
     readonly path: string,
     options: { now?: () => number } = {},
   ) {
-    this.db = openDatabase(path);
-    this.sql = new SqliteClient(this.db);
     this.now = options.now ?? Date.now;
   }
 
-  close(): void {
-    this.db.close();
+  /** Opens the journal `spec` names: a postgres:// URL, else a file path (created when needed). */
+  static async open(spec: string, options: { now?: () => number } = {}): Promise<Journal> {
+    if (isPostgresUrl(spec)) {
+      return new Journal(await openPostgres(spec), parsePostgresUrl(spec).shown, options);
+    }
+    return new Journal(new SqliteClient(openDatabase(spec)), spec, options);
   }
 
-  /** Prepared statements are reused: the send loop runs a handful of them per message. */
-  private stmt(sql: string): Database.Statement {
-    return cachedStatement(this.db, sql);
+  /** The SQLite connection itself, for tests that read the file; undefined on PostgreSQL. */
+  get db(): Db {
+    if (this.sql instanceof SqliteClient) return this.sql.db;
+    throw new Error("the journal is on PostgreSQL: it has no SQLite connection");
+  }
+
+  get dialect(): Dialect {
+    return this.sql.dialect;
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
   }
 
   // --- runs -----------------------------------------------------------------------------
 
-  createRun(run: NewRun): RunRecord {
+  async createRun(run: NewRun, q: SqlQueries = this.sql): Promise<RunRecord> {
     const now = this.now();
-    const id = this.stmt(
+    const row = await q.get<RunRow>(
       `INSERT INTO runs (name, input_path, input_format, options_json, identity, phase, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'preparing', ?, ?)`,
-    ).run(
-      run.name,
-      run.inputPath,
-      run.inputFormat,
-      JSON.stringify(run.options),
-      run.identity,
-      now,
-      now,
-    ).lastInsertRowid;
-    return this.getRun(Number(id))!;
+         VALUES (?, ?, ?, ?, ?, 'preparing', ?, ?) RETURNING *`,
+      [
+        run.name,
+        run.inputPath,
+        run.inputFormat,
+        JSON.stringify(run.options),
+        run.identity,
+        now,
+        now,
+      ],
+    );
+    return toRun(row!);
   }
 
-  getRun(id: number): RunRecord | undefined {
-    const row = this.stmt("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+  async getRun(id: number, q: SqlQueries = this.sql): Promise<RunRecord | undefined> {
+    const row = await q.get<RunRow>("SELECT * FROM runs WHERE id = ?", [id]);
     return row && toRun(row);
   }
 
-  findRunByName(name: string): RunRecord | undefined {
-    const row = this.stmt("SELECT * FROM runs WHERE name = ?").get(name) as RunRow | undefined;
+  async findRunByName(name: string, q: SqlQueries = this.sql): Promise<RunRecord | undefined> {
+    const row = await q.get<RunRow>("SELECT * FROM runs WHERE name = ?", [name]);
     return row && toRun(row);
   }
 
   /** The newest run with this identity (input hash + sending options), if any. */
-  findLatestRunByIdentity(identity: string): RunRecord | undefined {
-    const row = this.stmt("SELECT * FROM runs WHERE identity = ? ORDER BY id DESC LIMIT 1").get(
-      identity,
-    ) as RunRow | undefined;
+  async findLatestRunByIdentity(
+    identity: string,
+    q: SqlQueries = this.sql,
+  ): Promise<RunRecord | undefined> {
+    const row = await q.get<RunRow>(
+      "SELECT * FROM runs WHERE identity = ? ORDER BY id DESC LIMIT 1",
+      [identity],
+    );
     return row && toRun(row);
   }
 
   /** The newest run of one of these input paths that still has rows to send. */
-  findUnfinishedRunOf(paths: readonly string[]): RunRecord | undefined {
-    const row = this.stmt(
+  async findUnfinishedRunOf(
+    paths: readonly string[],
+    q: SqlQueries = this.sql,
+  ): Promise<RunRecord | undefined> {
+    const row = await q.get<RunRow>(
       `SELECT * FROM runs WHERE phase = 'ready' AND input_path IN (?, ?) ORDER BY id DESC LIMIT 1`,
-    ).get(paths[0], paths[1] ?? paths[0]) as RunRow | undefined;
+      [paths[0]!, paths[1] ?? paths[0]!],
+    );
     return row && toRun(row);
   }
 
-  latestRun(): RunRecord | undefined {
-    const row = this.stmt("SELECT * FROM runs ORDER BY id DESC LIMIT 1").get() as
-      | RunRow
-      | undefined;
+  async latestRun(q: SqlQueries = this.sql): Promise<RunRecord | undefined> {
+    const row = await q.get<RunRow>("SELECT * FROM runs ORDER BY id DESC LIMIT 1");
     return row && toRun(row);
   }
 
-  listRuns(): RunRecord[] {
-    return (this.stmt("SELECT * FROM runs ORDER BY id").all() as RunRow[]).map(toRun);
+  async listRuns(): Promise<RunRecord[]> {
+    return (await this.sql.all<RunRow>("SELECT * FROM runs ORDER BY id")).map(toRun);
   }
 
   /** Pre-flight is complete: the rows are all journaled and the run may send. */
-  markRunReady(runId: number, input: { hash: string; bytes: number; identity: string }): void {
+  async markRunReady(
+    runId: number,
+    input: { hash: string; bytes: number; identity: string },
+  ): Promise<void> {
     this.keys.forget(runId);
     const now = this.now();
-    this.stmt(
+    await this.sql.run(
       `UPDATE runs SET phase = 'ready', input_hash = ?, input_bytes = ?, identity = ?,
            total_rows = (SELECT count(*) FROM rows WHERE run_id = ?),
            segments = (SELECT coalesce(sum(segments), 0) FROM rows WHERE run_id = ? AND state = 'pending'),
            updated_at = ?
          WHERE id = ?`,
-    ).run(input.hash, input.bytes, input.identity, runId, runId, now, runId);
+      [input.hash, input.bytes, input.identity, runId, runId, now, runId],
+    );
   }
 
-  markRunStarted(runId: number): void {
+  async markRunStarted(runId: number): Promise<void> {
     const now = this.now();
-    this.stmt(
+    await this.sql.run(
       "UPDATE runs SET started_at = coalesce(started_at, ?), updated_at = ? WHERE id = ?",
-    ).run(now, now, runId);
+      [now, now, runId],
+    );
   }
 
   /** A run is finished when no row is pending; in_doubt rows wait for reconcile, not for send. */
-  finishRunIfDone(runId: number): boolean {
+  async finishRunIfDone(runId: number): Promise<boolean> {
     const now = this.now();
-    const info = this.stmt(
+    const info = await this.sql.run(
       `UPDATE runs SET phase = 'finished', finished_at = ?, updated_at = ?
          WHERE id = ? AND phase = 'ready'
            AND NOT EXISTS (SELECT 1 FROM rows WHERE run_id = ? AND state = 'pending')`,
-    ).run(now, now, runId, runId);
+      [now, now, runId, runId],
+    );
     return info.changes > 0;
   }
 
   /** Throws away a run whose pre-flight failed or was interrupted: nothing of it was sent. */
-  deleteUnsentRun(runId: number): void {
+  async deleteUnsentRun(runId: number): Promise<void> {
     this.keys.forget(runId);
-    this.db
-      .transaction(() => {
-        const attempted = this.stmt("SELECT 1 FROM attempts WHERE run_id = ? LIMIT 1").get(runId);
-        if (attempted) throw new Error(`run ${runId} has attempts and cannot be deleted`);
-        this.stmt("DELETE FROM rows WHERE run_id = ?").run(runId);
-        this.stmt("DELETE FROM runs WHERE id = ?").run(runId);
-      })
-      .immediate();
+    await this.sql.transaction(async (tx) => {
+      const attempted = await tx.get("SELECT 1 FROM attempts WHERE run_id = ? LIMIT 1", [runId]);
+      if (attempted) throw new Error(`run ${runId} has attempts and cannot be deleted`);
+      await tx.run("DELETE FROM rows WHERE run_id = ?", [runId]);
+      await tx.run("DELETE FROM runs WHERE id = ?", [runId]);
+    });
   }
 
   // --- rows -----------------------------------------------------------------------------
 
   /**
-   * Inserts pre-flight rows in one transaction (the caller batches, 2,000 at a time).
+   * Inserts pre-flight rows in one transaction (the caller batches, 2,000 at a time), several
+   * rows to a statement: a statement per row cost more than the rest of the pre-flight.
    * These commits skip the fsync: a run still preparing is thrown away and pre-flighted again
-   * from the top if the process or the machine stops, and markRunReady's commit, which is
-   * synchronous=FULL, makes every row written before it durable with its own.
+   * from the top if the process or the machine stops, and markRunReady's durable commit makes
+   * every row written before it durable with its own.
    */
-  insertRows(runId: number, rows: readonly NewRow[]): void {
+  async insertRows(runId: number, rows: readonly NewRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const now = this.now();
-    const insert = this.stmt(
-      `INSERT INTO rows (run_id, idx, line, api, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.db.pragma("synchronous = NORMAL");
-    try {
-      this.db
-        .transaction(() => {
-          for (const r of rows) {
-            const key = r.dedupeKey === null ? null : shortKey(r.dedupeKey);
-            if (key !== null) this.keys.add(runId, key);
-            insert.run(
-              runId,
-              r.idx,
-              r.line,
-              r.api ?? DEFAULT_API,
-              r.to,
-              r.request ? packRequest(r.request, r.to, r.fields) : null,
-              JSON.stringify(r.fields),
-              key,
-              r.segments,
-              r.state,
-              r.reason,
-              now,
-            );
-          }
-        })
-        .immediate();
-    } finally {
-      this.db.pragma("synchronous = FULL");
+    const values: SqlValue[] = [];
+    for (const r of rows) {
+      const key = r.dedupeKey === null ? null : shortKey(r.dedupeKey);
+      if (key !== null) this.keys.add(runId, key);
+      values.push(
+        runId,
+        r.idx,
+        r.line,
+        r.api ?? DEFAULT_API,
+        r.to,
+        r.request ? packRequest(r.request, r.to, r.fields) : null,
+        JSON.stringify(r.fields),
+        key === null ? null : this.dialect.bytes(key),
+        r.segments,
+        r.state,
+        r.reason,
+        now,
+      );
     }
+    await this.sql.transaction(
+      async (tx) => {
+        for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
+          const n = Math.min(ROWS_PER_INSERT, rows.length - at);
+          await tx.run(
+            `INSERT INTO rows (run_id, idx, line, api, to_number, request_json, fields_json, dedupe_key, segments, state, reason, updated_at)
+             VALUES ${insertTuples(n)}`,
+            values.slice(at * ROW_COLUMNS, (at + n) * ROW_COLUMNS),
+          );
+        }
+      },
+      { durable: false },
+    );
   }
 
   /**
@@ -320,57 +354,58 @@ export class Journal {
    * if there is one. Found through the recipient's rows (rows_to): an index on the keys, which
    * are hashes, took a page write per row and a fifth of the journal.
    */
-  findDuplicateLine(runId: number, dedupeKey: string, to: string): number | undefined {
+  async findDuplicateLine(
+    runId: number,
+    dedupeKey: string,
+    to: string,
+  ): Promise<number | undefined> {
     const key = shortKey(dedupeKey);
     if (!this.keys.mayHave(runId, key)) return undefined;
-    return this.stmt(
-      `SELECT line FROM rows INDEXED BY rows_to
+    const row = await this.sql.get<{ line: number }>(
+      `SELECT line FROM rows ${this.dialect.indexedBy("rows_to")}
         WHERE run_id = ? AND to_number = ? AND dedupe_key = ? ORDER BY idx LIMIT 1`,
-    )
-      .pluck()
-      .get(runId, to, key) as number | undefined;
+      [runId, to, this.dialect.bytes(key)],
+    );
+    return row?.line;
   }
 
   /** Whether any number is suppressed: when none is, the pre-flight need not ask row by row. */
-  hasSuppressions(): boolean {
-    return this.stmt("SELECT 1 FROM suppressions LIMIT 1").get() !== undefined;
+  async hasSuppressions(): Promise<boolean> {
+    return (await this.sql.get("SELECT 1 FROM suppressions LIMIT 1")) !== undefined;
   }
 
-  /**
-   * Rows of the run in a state, in file order, a page at a time: better-sqlite3 cannot write
-   * while a statement iterates, and the sender writes between reads.
-   */
+  /** Rows of the run in a state, in file order, a page at a time (the sender writes between). */
   async *rowsInState(runId: number, state: RowState, pageSize = 500): AsyncGenerator<SendableRow> {
-    const page = this.stmt(
-      `SELECT ${SENDABLE_COLUMNS} FROM rows
-       WHERE run_id = ? AND state = ? AND idx > ? ORDER BY idx LIMIT ?`,
-    );
-    for (const r of pageByIdx<RawSendableRow>(page, [runId, state], pageSize)) {
+    const sql = `SELECT ${sendableColumns(this.dialect)} FROM rows
+       WHERE run_id = ? AND state = ? AND idx > ? ORDER BY idx LIMIT ?`;
+    for await (const r of pageByIdx<RawSendableRow>(this.sql, sql, [runId, state], pageSize)) {
       yield toSendableRow(runId, r);
     }
   }
 
   /** Why a number must not be texted, if it is on the suppression list. */
-  suppressionOf(number: string): { reason: string; code: number | null } | undefined {
-    return this.stmt("SELECT reason, code FROM suppressions WHERE number = ?").get(number) as
-      | { reason: string; code: number | null }
-      | undefined;
+  suppressionOf(
+    number: string,
+    q: SqlQueries = this.sql,
+  ): Promise<{ reason: string; code: number | null } | undefined> {
+    return q.get("SELECT reason, code FROM suppressions WHERE number = ?", [number]);
   }
 
   /** The APIs the run's rows are for (each once). */
-  apisOf(runId: number): string[] {
-    return (
-      this.stmt("SELECT DISTINCT api FROM rows WHERE run_id = ? AND request_json IS NOT NULL").all(
-        runId,
-      ) as { api: string }[]
-    ).map((r) => r.api);
+  async apisOf(runId: number): Promise<string[]> {
+    const rows = await this.sql.all<{ api: string }>(
+      "SELECT DISTINCT api FROM rows WHERE run_id = ? AND request_json IS NOT NULL ORDER BY api",
+      [runId],
+    );
+    return rows.map((r) => r.api);
   }
 
-  counts(runId: number): StateCounts {
+  async counts(runId: number, q: SqlQueries = this.sql): Promise<StateCounts> {
     const counts = emptyCounts();
-    const rows = this.stmt(
+    const rows = await q.all<{ state: RowState; n: number }>(
       "SELECT state, count(*) AS n FROM rows WHERE run_id = ? GROUP BY state",
-    ).all(runId) as { state: RowState; n: number }[];
+      [runId],
+    );
     for (const { state, n } of rows) if (ROW_STATES.includes(state)) counts[state] = n;
     return counts;
   }
@@ -380,35 +415,38 @@ export class Journal {
   /**
    * Commits "attempt n of this row is in flight" before the HTTP call is made. If the process
    * dies before finishAttempt, the row is found in flight on the next start and becomes
-   * in_doubt instead of being sent again.
+   * in_doubt instead of being sent again. `q`: the caller's transaction (a group commit).
    */
-  beginAttempt(runId: number, idx: number): { attemptId: number; n: number } {
-    const now = this.now();
-    return this.db
-      .transaction(() => {
-        const row = this.stmt(
-          "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
-        ).get(now, runId, idx) as { attempts: number } | undefined;
-        if (!row) throw new Error(`row ${idx} of run ${runId} is not pending`);
-        const attemptId = Number(
-          this.stmt(
-            "INSERT INTO attempts (run_id, row_idx, n, outcome, started_at) VALUES (?, ?, ?, 'in_flight', ?)",
-          ).run(runId, idx, row.attempts, now).lastInsertRowid,
-        );
-        return { attemptId, n: row.attempts };
-      })
-      .immediate();
+  async beginAttempt(
+    runId: number,
+    idx: number,
+    q?: SqlQueries,
+  ): Promise<{ attemptId: number; n: number }> {
+    const begin = async (tx: SqlQueries) => {
+      const now = this.now();
+      await assertRunLockHeld(tx, this, runId);
+      const row = await tx.get<{ attempts: number }>(
+        "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
+        [now, runId, idx],
+      );
+      if (!row) throw new Error(`row ${idx} of run ${runId} is not pending`);
+      const attempt = await tx.get<{ id: number }>(
+        "INSERT INTO attempts (run_id, row_idx, n, outcome, started_at) VALUES (?, ?, ?, 'in_flight', ?) RETURNING id",
+        [runId, idx, row.attempts, now],
+      );
+      return { attemptId: attempt!.id, n: row.attempts };
+    };
+    return q ? begin(q) : this.sql.transaction(begin);
   }
 
-  finishAttempt(attemptId: number, result: AttemptRecord): void {
-    const now = this.now();
-    this.db
-      .transaction(() => {
-        const attempt = this.stmt(
-          `UPDATE attempts SET outcome = ?, finished_at = ?, http_status = ?, error_code = ?,
-             error_message = ?, sid = ?, twilio_status = ?
-           WHERE id = ? AND outcome = 'in_flight' RETURNING run_id, row_idx`,
-        ).get(
+  async finishAttempt(attemptId: number, result: AttemptRecord, q?: SqlQueries): Promise<void> {
+    const finish = async (tx: SqlQueries) => {
+      const now = this.now();
+      const attempt = await tx.get<{ run_id: number; row_idx: number }>(
+        `UPDATE attempts SET outcome = ?, finished_at = ?, http_status = ?, error_code = ?,
+           error_message = ?, sid = ?, twilio_status = ?
+         WHERE id = ? AND outcome = 'in_flight' RETURNING run_id, row_idx`,
+        [
           result.outcome,
           now,
           result.httpStatus,
@@ -417,14 +455,15 @@ export class Journal {
           result.sid,
           result.twilioStatus,
           attemptId,
-        ) as { run_id: number; row_idx: number } | undefined;
-        if (!attempt) throw new Error(`attempt ${attemptId} is not in flight`);
-        this.stmt(
-          `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
-             sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status),
-             result_json = coalesce(?, result_json), updated_at = ?
-           WHERE run_id = ? AND idx = ?`,
-        ).run(
+        ],
+      );
+      if (!attempt) throw new Error(`attempt ${attemptId} is not in flight`);
+      await tx.run(
+        `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
+           sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status),
+           result_json = coalesce(?, result_json), updated_at = ?
+         WHERE run_id = ? AND idx = ?`,
+        [
           ROW_STATE_AFTER[result.outcome],
           result.httpStatus,
           result.errorCode,
@@ -437,9 +476,10 @@ export class Journal {
           now,
           attempt.run_id,
           attempt.row_idx,
-        );
-      })
-      .immediate();
+        ],
+      );
+    };
+    await (q ? finish(q) : this.sql.transaction(finish));
   }
 
   /**
@@ -447,31 +487,36 @@ export class Journal {
    * so their rows become in_doubt (reconcile decides them), never pending. Only call this while
    * holding the run's lock. Returns how many rows moved.
    */
-  recoverInFlight(runId: number, readOnlyApis: readonly string[] = []): number {
+  async recoverInFlight(runId: number, readOnlyApis: readonly string[] = []): Promise<number> {
     const now = this.now();
-    return this.db
-      .transaction(() => {
-        // A read (Lookup) cut off changed nothing at Twilio: its row stays pending, asked again.
-        this.stmt(
-          `UPDATE attempts SET outcome = 'retry', finished_at = ?,
-             error_message = 'the process stopped while this request was in flight; it only reads, so it is asked again'
-           WHERE run_id = ? AND outcome = 'in_flight'
-             AND (SELECT r.api FROM rows r WHERE r.run_id = attempts.run_id AND r.idx = attempts.row_idx)
-                 IN (SELECT value FROM json_each(?))`,
-        ).run(now, runId, JSON.stringify(readOnlyApis));
-        const stuck = this.stmt(
-          `UPDATE attempts SET outcome = 'in_doubt', finished_at = ?,
-             error_message = 'the process stopped while this request was in flight'
-           WHERE run_id = ? AND outcome = 'in_flight' RETURNING row_idx`,
-        ).all(now, runId) as { row_idx: number }[];
-        const mark = this.stmt(
-          `UPDATE rows SET state = 'in_doubt', error_message = 'the process stopped while this request was in flight',
+    return this.sql.transaction(async (tx) => {
+      // A read (Lookup) cut off changed nothing at Twilio: its row stays pending, asked again.
+      await tx.run(
+        `UPDATE attempts SET outcome = 'retry', finished_at = ?,
+           error_message = 'the process stopped while this request was in flight; it only reads, so it is asked again'
+         WHERE run_id = ? AND outcome = 'in_flight'
+           AND ${tx.dialect.inJsonArray("(SELECT r.api FROM rows r WHERE r.run_id = attempts.run_id AND r.idx = attempts.row_idx)")}`,
+        [now, runId, JSON.stringify(readOnlyApis)],
+      );
+      const stuck = await tx.all<{ row_idx: number }>(
+        `UPDATE attempts SET outcome = 'in_doubt', finished_at = ?,
+           error_message = 'the process stopped while this request was in flight'
+         WHERE run_id = ? AND outcome = 'in_flight' RETURNING row_idx`,
+        [now, runId],
+      );
+      await tx.runMany(
+        `UPDATE rows SET state = 'in_doubt', error_message = 'the process stopped while this request was in flight',
            http_status = NULL, error_code = NULL, updated_at = ?
          WHERE run_id = ? AND idx = ? AND state = 'pending'`,
-        );
-        for (const { row_idx } of stuck) mark.run(now, runId, row_idx);
-        return stuck.length;
-      })
-      .immediate();
+        stuck.map(({ row_idx }) => [now, runId, row_idx]),
+      );
+      return stuck.length;
+    });
   }
+}
+
+/** `(?, …), (?, …)` for `n` rows of the pre-flight's insert. */
+function insertTuples(n: number): string {
+  const tuple = `(${Array.from({ length: ROW_COLUMNS }, () => "?").join(", ")})`;
+  return Array.from({ length: n }, () => tuple).join(", ");
 }

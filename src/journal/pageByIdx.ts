@@ -1,20 +1,21 @@
-import type Database from "better-sqlite3";
+import type { SqlParams, SqlQueries } from "./sql/sqlClient.js";
 
 /**
- * Runs `statement` page by page, keyed on idx: it must take the last idx seen and the page size
- * as its last two parameters (`… AND idx > ? ORDER BY idx LIMIT ?`) and return rows in idx order.
+ * Runs `sql` page by page, keyed on idx: it must take the last idx seen and the page size as its
+ * last two parameters (`… AND idx > ? ORDER BY idx LIMIT ?`) and return rows in idx order.
  * Yields each non-empty page; the next page is read only once the caller asks for it.
  */
-export function* pagesByIdx<R extends { idx: number }>(
-  statement: Database.Statement,
-  params: readonly unknown[],
+export async function* pagesByIdx<R extends { idx: number }>(
+  q: SqlQueries,
+  sql: string,
+  params: SqlParams,
   pageSize: number,
-): Generator<R[]> {
-  // Keyset paging, not one iterate(): better-sqlite3 cannot write while a statement iterates,
-  // and the callers write between rows (and changing a row's state must not shift the next page).
+): AsyncGenerator<R[]> {
+  // Keyset paging, not one cursor: the callers write between rows (on SQLite's one connection
+  // a statement that iterates blocks writes), and changing a row's state must not shift a page.
   let after = -1;
   for (;;) {
-    const rows = statement.all(...params, after, pageSize) as R[];
+    const rows = await q.all<R>(sql, [...params, after, pageSize]);
     const last = rows.at(-1);
     if (last === undefined) return;
     after = last.idx;
@@ -24,10 +25,11 @@ export function* pagesByIdx<R extends { idx: number }>(
 }
 
 /** The rows of `pagesByIdx`, one at a time. */
-export function* pageByIdx<R extends { idx: number }>(
-  statement: Database.Statement,
-  params: readonly unknown[],
+export async function* pageByIdx<R extends { idx: number }>(
+  q: SqlQueries,
+  sql: string,
+  params: SqlParams,
   pageSize: number,
-): Generator<R> {
-  for (const rows of pagesByIdx<R>(statement, params, pageSize)) yield* rows;
+): AsyncGenerator<R> {
+  for await (const rows of pagesByIdx<R>(q, sql, params, pageSize)) yield* rows;
 }

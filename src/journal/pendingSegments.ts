@@ -14,15 +14,14 @@ export interface PendingSegments {
  * groups for a list of millions, each named by a sample number the caller can place in a
  * country. Read from the journal, so a resumed run is estimated as exactly as a new one.
  */
-export function pendingSegments(journal: Journal, runId: number): PendingSegments[] {
-  return journal.db
-    .prepare(
-      `SELECT substr(to_number, 1, 8) AS prefix, min(to_number) AS sample,
+export function pendingSegments(journal: Journal, runId: number): Promise<PendingSegments[]> {
+  return journal.sql.all<PendingSegments>(
+    `SELECT substr(to_number, 1, 8) AS prefix, min(to_number) AS sample,
             count(*) AS rows, coalesce(sum(segments), 0) AS segments
        FROM rows
       WHERE run_id = ? AND state = 'pending' AND to_number IS NOT NULL
       GROUP BY prefix
       ORDER BY prefix`,
-    )
-    .all(runId) as PendingSegments[];
+    [runId],
+  );
 }

@@ -47,3 +47,8 @@ function notAUrl(): UsageError {
     "Write it as postgres://user:password@host:5432/database (percent-encode @ : / in the password).",
   );
 }
+
+/** Whether a `--journal` value names a PostgreSQL journal rather than a file. */
+export function isPostgresUrl(spec: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(spec);
+}

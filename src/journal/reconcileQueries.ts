@@ -1,4 +1,3 @@
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pagesByIdx } from "./pageByIdx.js";
 import { unpackRequest } from "./requestColumn.js";
@@ -49,21 +48,24 @@ const IN_DOUBT_COLUMNS = `r.idx, r.line, r.to_number, r.request_json, r.fields_j
  * The run's in-doubt rows in file order, a page at a time. Keyed on idx, so settling the rows
  * of one page (which takes them out of in_doubt) does not shift the next.
  */
-export function* inDoubtPages<Req extends object = object>(
+export async function* inDoubtPages<Req extends object = object>(
   journal: Journal,
   runId: number,
   pageSize = 200,
   /** Only this API's rows (whose requests are `Req`); all when absent. */
   api?: string,
-): Generator<InDoubtRow<Req>[]> {
-  const page = journal.db.prepare(
-    `SELECT ${IN_DOUBT_COLUMNS}
-     FROM rows r INDEXED BY rows_state
-     WHERE r.run_id = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?) AND r.idx > ?
-     ORDER BY r.idx LIMIT ?`,
-  );
+): AsyncGenerator<InDoubtRow<Req>[]> {
+  const page = `SELECT ${IN_DOUBT_COLUMNS}
+     FROM rows r ${journal.dialect.indexedBy("rows_state")}
+     WHERE r.run_id = ? AND r.state = 'in_doubt' AND (CAST(? AS TEXT) IS NULL OR r.api = ?) AND r.idx > ?
+     ORDER BY r.idx LIMIT ?`;
   const only = api ?? null;
-  for (const rows of pagesByIdx<RawInDoubtRow>(page, [runId, only, only], pageSize)) {
+  for await (const rows of pagesByIdx<RawInDoubtRow>(
+    journal.sql,
+    page,
+    [runId, only, only],
+    pageSize,
+  )) {
     yield rows.map((r) => inDoubtRow<Req>(r));
   }
 }
@@ -85,15 +87,18 @@ function inDoubtRow<Req extends object>(r: RawInDoubtRow): InDoubtRow<Req> {
  * The recipients of the run's in-doubt rows, each once, in the order of their first row. Only
  * the numbers are kept, not the rows: a run whose every request failed has a million in doubt.
  */
-export function inDoubtRecipients(journal: Journal, runId: number, api?: string): string[] {
-  const page = journal.db.prepare(
-    `SELECT idx, to_number FROM rows INDEXED BY rows_state
-     WHERE run_id = ? AND state = 'in_doubt' AND (? IS NULL OR api = ?) AND idx > ?
-     ORDER BY idx LIMIT ?`,
-  );
+export async function inDoubtRecipients(
+  journal: Journal,
+  runId: number,
+  api?: string,
+): Promise<string[]> {
+  const page = `SELECT idx, to_number FROM rows ${journal.dialect.indexedBy("rows_state")}
+     WHERE run_id = ? AND state = 'in_doubt' AND (CAST(? AS TEXT) IS NULL OR api = ?) AND idx > ?
+     ORDER BY idx LIMIT ?`;
   const only = api ?? null;
   const recipients = new Set<string>();
-  for (const rows of pagesByIdx<{ idx: number; to_number: string | null }>(
+  for await (const rows of pagesByIdx<{ idx: number; to_number: string | null }>(
+    journal.sql,
     page,
     [runId, only, only],
     1000,
@@ -107,20 +112,20 @@ export function inDoubtRecipients(journal: Journal, runId: number, api?: string)
  * The run's in-doubt rows to one recipient, wherever they are in the file: rows to one number
  * must be decided together, or two of them each take the other's message for a duplicate.
  */
-export function inDoubtTo<Req extends object = object>(
+export async function inDoubtTo<Req extends object = object>(
   journal: Journal,
   runId: number,
   to: string,
   api?: string,
-): InDoubtRow<Req>[] {
+): Promise<InDoubtRow<Req>[]> {
   const only = api ?? null;
-  const rows = cachedStatement(
-    journal.db,
+  const rows = await journal.sql.all<RawInDoubtRow>(
     `SELECT ${IN_DOUBT_COLUMNS}
-     FROM rows r INDEXED BY rows_to
-     WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (? IS NULL OR r.api = ?)
+     FROM rows r ${journal.dialect.indexedBy("rows_to")}
+     WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (CAST(? AS TEXT) IS NULL OR r.api = ?)
      ORDER BY r.idx`,
-  ).all(runId, to, only, only) as RawInDoubtRow[];
+    [runId, to, only, only],
+  );
   return rows.map((r) => inDoubtRow<Req>(r));
 }
 
@@ -131,15 +136,14 @@ export function inDoubtTo<Req extends object = object>(
  * not be taken for this run's rows without a doubt. A row in flight is searched for from the
  * start of that attempt.
  */
-export function inDoubtElsewhere<Req extends object = object>(
+export async function inDoubtElsewhere<Req extends object = object>(
   journal: Journal,
   runId: number,
   to: string,
   api: string,
-): (InDoubtRow<Req> & { runId: number })[] {
+): Promise<(InDoubtRow<Req> & { runId: number })[]> {
   // Per run, rows_to finds the recipient's rows, and attempts_row their attempts.
-  const rows = cachedStatement(
-    journal.db,
+  const rows = await journal.sql.all<RawInDoubtRow & { run_id: number }>(
     `SELECT * FROM (
        SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
          r.state,
@@ -151,11 +155,12 @@ export function inDoubtElsewhere<Req extends object = object>(
            WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS last_at,
          (SELECT max(finished_at) FROM attempts a
            WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
-       FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+       FROM runs u CROSS JOIN rows r ${journal.dialect.indexedBy("rows_to")}
        WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.api = ?
-         AND r.state IN ('in_doubt', 'pending'))
+         AND r.state IN ('in_doubt', 'pending')) AS candidates
      WHERE state = 'in_doubt' OR first_at IS NOT NULL`,
-  ).all(runId, to, api) as (RawInDoubtRow & { run_id: number })[];
+    [runId, to, api],
+  );
   return rows.map((r) => ({ ...inDoubtRow<Req>(r), runId: r.run_id }));
 }
 
@@ -167,20 +172,21 @@ export function inDoubtElsewhere<Req extends object = object>(
  * another run's (yesterday's list to the same number), or what already failed. Per recipient,
  * as matching is: a resource to another number never matches.
  */
-export function knownSids(journal: Journal, to: string): Set<string> {
+export async function knownSids(journal: Journal, to: string): Promise<Set<string>> {
   // Once per recipient: for each run (a journal has a few hundred at most), rows_to and
   // attempts_row look at the recipient's rows and their attempts only; CROSS JOIN keeps that
   // order, never every row or attempt of a run.
-  const rows = cachedStatement(
-    journal.db,
-    `SELECT r.sid, r.duplicate_sids FROM runs u CROSS JOIN rows r INDEXED BY rows_to
+  const byTo = journal.dialect.indexedBy("rows_to");
+  const rows = await journal.sql.all<{ sid: string | null; duplicate_sids: string | null }>(
+    `SELECT r.sid, r.duplicate_sids FROM runs u CROSS JOIN rows r ${byTo}
       WHERE r.run_id = u.id AND r.to_number = ?
         AND (r.sid IS NOT NULL OR r.duplicate_sids IS NOT NULL)
      UNION ALL
-     SELECT a.sid, NULL FROM runs u CROSS JOIN rows r INDEXED BY rows_to
-       CROSS JOIN attempts a ON a.run_id = r.run_id AND a.row_idx = r.idx
+     SELECT a.sid, NULL FROM runs u CROSS JOIN rows r ${byTo}
+       ${journal.dialect.orderedJoin} attempts a ON a.run_id = r.run_id AND a.row_idx = r.idx
       WHERE r.run_id = u.id AND r.to_number = ? AND a.sid IS NOT NULL`,
-  ).all(to, to) as { sid: string | null; duplicate_sids: string | null }[];
+    [to, to],
+  );
   const sids = new Set<string>();
   for (const row of rows) {
     if (row.sid) sids.add(row.sid);
@@ -191,27 +197,26 @@ export function knownSids(journal: Journal, to: string): Set<string> {
 }
 
 /** Found in Twilio's list: sent, with the message's sid, and any duplicates kept as JSON. */
-export function settleSent(
+export async function settleSent(
   journal: Journal,
   runId: number,
   idx: number,
   found: { sid: string; status: string | null; duplicates: readonly string[] },
   now = Date.now(),
-): boolean {
-  const info = journal.db
-    .prepare(
-      `UPDATE rows SET state = 'sent', sid = ?, twilio_status = ?, duplicate_sids = ?,
-         http_status = NULL, error_code = NULL, error_message = NULL, updated_at = ?
-       WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
-    )
-    .run(
+): Promise<boolean> {
+  const info = await journal.sql.run(
+    `UPDATE rows SET state = 'sent', sid = ?, twilio_status = ?, duplicate_sids = ?,
+       http_status = NULL, error_code = NULL, error_message = NULL, updated_at = ?
+     WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
+    [
       found.sid,
       found.status,
       found.duplicates.length > 0 ? JSON.stringify(found.duplicates) : null,
       now,
       runId,
       idx,
-    );
+    ],
+  );
   return info.changes > 0;
 }
 
@@ -225,33 +230,29 @@ export function settlePending(
   idx: number,
   reason: string,
   now = Date.now(),
-): boolean {
-  return journal.db
-    .transaction(() => {
-      const info = journal.db
-        .prepare(
-          `UPDATE rows SET state = 'pending', http_status = NULL, error_code = NULL,
-             error_message = ?, updated_at = ?
-           WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
-        )
-        .run(reason, now, runId, idx);
-      if (info.changes === 0) return false;
-      journal.db
-        .prepare(
-          `UPDATE runs SET phase = 'ready', finished_at = NULL, updated_at = ?
-           WHERE id = ? AND phase = 'finished'`,
-        )
-        .run(now, runId);
-      return true;
-    })
-    .immediate();
+): Promise<boolean> {
+  return journal.sql.transaction(async (tx) => {
+    const info = await tx.run(
+      `UPDATE rows SET state = 'pending', http_status = NULL, error_code = NULL,
+         error_message = ?, updated_at = ?
+       WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
+      [reason, now, runId, idx],
+    );
+    if (info.changes === 0) return false;
+    await tx.run(
+      `UPDATE runs SET phase = 'ready', finished_at = NULL, updated_at = ?
+       WHERE id = ? AND phase = 'finished'`,
+      [now, runId],
+    );
+    return true;
+  });
 }
 
 /** The APIs of the run's in-doubt rows, with how many each. */
-export function inDoubtByApi(journal: Journal, runId: number): Map<string, number> {
-  const rows = cachedStatement(
-    journal.db,
+export async function inDoubtByApi(journal: Journal, runId: number): Promise<Map<string, number>> {
+  const rows = await journal.sql.all<{ api: string; n: number }>(
     "SELECT api, count(*) AS n FROM rows WHERE run_id = ? AND state = 'in_doubt' GROUP BY api ORDER BY api",
-  ).all(runId) as { api: string; n: number }[];
+    [runId],
+  );
   return new Map(rows.map((r) => [r.api, r.n]));
 }

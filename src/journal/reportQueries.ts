@@ -1,5 +1,4 @@
 import { emptyCounts, type RowState, type StateCounts } from "../core/rowState.js";
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import { pageByIdx } from "./pageByIdx.js";
 
@@ -20,34 +19,37 @@ export interface ErrorGroup {
  * Failed and in-doubt rows, pending rows whose last attempt got an error (a stopped or
  * interrupted run), and accepted messages that were not delivered, grouped.
  */
-export function errorGroups(journal: Journal, runId: number, api?: string): ErrorGroup[] {
+export function errorGroups(journal: Journal, runId: number, api?: string): Promise<ErrorGroup[]> {
   // `? IS NULL OR api = ?`: one statement for the run's errors and for one API's.
   const only = api ?? null;
-  return cachedStatement(
-    journal.db,
+  return journal.sql.all<ErrorGroup>(
     `SELECT 'send' AS stage, state, error_code AS code, http_status AS status, count(*) AS count,
             min(error_message) AS sample
        FROM rows
       WHERE run_id = ? AND (state IN ('failed', 'in_doubt')
             OR (state = 'pending' AND (error_code IS NOT NULL OR http_status IS NOT NULL)))
-        AND (? IS NULL OR api = ?)
+        AND (CAST(? AS TEXT) IS NULL OR api = ?)
       GROUP BY state, error_code, http_status
      UNION ALL
      SELECT 'delivery', delivery_status, delivery_error_code, NULL, count(*), NULL
        FROM rows
       WHERE run_id = ? AND state = 'sent' AND delivery_status IN ('undelivered', 'failed')
-        AND (? IS NULL OR api = ?)
+        AND (CAST(? AS TEXT) IS NULL OR api = ?)
       GROUP BY delivery_status, delivery_error_code
      ORDER BY count DESC, code`,
-  ).all(runId, only, only, runId, only, only) as ErrorGroup[];
+    [runId, only, only, runId, only, only],
+  );
 }
 
 /** The run's rows by API, then state. */
-export function countsByApi(journal: Journal, runId: number): Record<string, StateCounts> {
-  const rows = cachedStatement(
-    journal.db,
+export async function countsByApi(
+  journal: Journal,
+  runId: number,
+): Promise<Record<string, StateCounts>> {
+  const rows = await journal.sql.all<{ api: string; state: RowState; n: number }>(
     "SELECT api, state, count(*) AS n FROM rows WHERE run_id = ? GROUP BY api, state ORDER BY api",
-  ).all(runId) as { api: string; state: RowState; n: number }[];
+    [runId],
+  );
   const byApi: Record<string, StateCounts> = {};
   for (const { api, state, n } of rows) {
     const counts = byApi[api] ?? emptyCounts();
@@ -58,24 +60,30 @@ export function countsByApi(journal: Journal, runId: number): Record<string, Sta
 }
 
 /** Sent rows by what Twilio last said of their message; `unchecked` when `status` never asked. */
-export function deliveryCounts(journal: Journal, runId: number): Record<string, number> {
-  const rows = cachedStatement(
-    journal.db,
+export async function deliveryCounts(
+  journal: Journal,
+  runId: number,
+): Promise<Record<string, number>> {
+  const rows = await journal.sql.all<{ status: string; n: number }>(
     `SELECT coalesce(delivery_status, 'unchecked') AS status, count(*) AS n FROM rows
       WHERE run_id = ? AND state = 'sent' GROUP BY 1 ORDER BY 2 DESC, 1`,
-  ).all(runId) as { status: string; n: number }[];
+    [runId],
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
 /** Skipped rows by why: a duplicate, a suppressed number, or another reason. */
-export function skippedCounts(journal: Journal, runId: number): Record<string, number> {
-  const rows = cachedStatement(
-    journal.db,
+export async function skippedCounts(
+  journal: Journal,
+  runId: number,
+): Promise<Record<string, number>> {
+  const rows = await journal.sql.all<{ why: string; n: number }>(
     `SELECT CASE WHEN reason LIKE 'duplicate%' THEN 'duplicate'
                  WHEN reason LIKE 'suppressed%' THEN 'suppressed'
                  ELSE 'other' END AS why, count(*) AS n
        FROM rows WHERE run_id = ? AND state = 'skipped' GROUP BY 1 ORDER BY 2 DESC, 1`,
-  ).all(runId) as { why: string; n: number }[];
+    [runId],
+  );
   return Object.fromEntries(rows.map((r) => [r.why, r.n]));
 }
 
@@ -120,18 +128,15 @@ interface RawRow {
 }
 
 /** Every row of a run in file order, a page at a time, so memory stays flat. */
-export function* journalRows(
+export async function* journalRows(
   journal: Journal,
   runId: number,
   pageSize = 1000,
-): Generator<JournalRow> {
-  const page = cachedStatement(
-    journal.db,
-    `SELECT idx, line, api, result_json, to_number, state, reason, http_status, error_code, error_message, sid,
+): AsyncGenerator<JournalRow> {
+  const page = `SELECT idx, line, api, result_json, to_number, state, reason, http_status, error_code, error_message, sid,
             attempts, delivery_status, delivery_error_code, fields_json
-       FROM rows WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`,
-  );
-  for (const r of pageByIdx<RawRow>(page, [runId], pageSize)) {
+       FROM rows WHERE run_id = ? AND idx > ? ORDER BY idx LIMIT ?`;
+  for await (const r of pageByIdx<RawRow>(journal.sql, page, [runId], pageSize)) {
     yield {
       idx: r.idx,
       line: r.line,
@@ -156,11 +161,11 @@ export function* journalRows(
  * The names of the run's original columns, in the order they first appear (a CSV's header;
  * for JSON, every key any row has).
  */
-export function fieldColumns(journal: Journal, runId: number): string[] {
-  const rows = cachedStatement(
-    journal.db,
-    `SELECT f.key AS name FROM rows, json_each(rows.fields_json) AS f
+export async function fieldColumns(journal: Journal, runId: number): Promise<string[]> {
+  const rows = await journal.sql.all<{ name: string }>(
+    `SELECT f.key AS name FROM rows, ${journal.dialect.jsonKeys("rows.fields_json", "f")}
       WHERE rows.run_id = ? GROUP BY f.key ORDER BY min(rows.idx), min(f.id)`,
-  ).all(runId) as { name: string }[];
+    [runId],
+  );
   return rows.map((r) => r.name);
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 import {
   type LockHolder,
@@ -9,6 +8,7 @@ import {
   lostError,
   type TakeOver,
 } from "./lockMessages.js";
+import type { SqlQueries } from "./sql/sqlClient.js";
 
 export type { LockHolder, TakeOver } from "./lockMessages.js";
 
@@ -21,8 +21,8 @@ export interface RunLock {
    */
   readonly lost: AbortSignal;
   /** Reads the lock now: true while this process holds it; false aborts `lost`. */
-  check(): boolean;
-  release(): void;
+  check(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 /** How long a lock holds without a heartbeat; renewed every quarter of it. */
@@ -57,105 +57,113 @@ const heldHere = new Set<string>();
  * Why a row in the journal rather than proper-lockfile: the lock must live with the run (one
  * journal file holds many runs, and a copied or moved journal takes its runs with it);
  * proper-lockfile judges staleness by mtime alone and cannot say who holds its lock. Here the
- * check and the claim are one BEGIN IMMEDIATE transaction, so two processes can never both win,
+ * check and the claim are one write-locked transaction, so two processes can never both win,
  * a dead holder on this host is known at once by its pid, and one elsewhere by its lease.
  *
  * The lease compares the holder's clock with ours: hosts sharing a journal must agree on the
  * time to well within the lease (NTP does). A pid reused by an unrelated process after the
  * holder died keeps the lock until its lease lapses; the message names the pid.
  *
- * Fencing: each holding has a token, and a temporary trigger on this connection refuses to
- * record a new attempt of the run unless the lock still carries our token. The check runs in the
- * transaction that marks the attempt in flight, before its request leaves, so once a takeover has
- * committed this process sends nothing new, even before its next heartbeat notices. A request
- * already in flight then is the new holder's to recover as in doubt.
+ * Fencing: each holding has a token, which the journal checks in the transaction that marks an
+ * attempt in flight (runLockFence.ts): once a takeover has committed, this process sends nothing
+ * new. A request already in flight then is the new holder's to recover as in doubt.
  */
-export function acquireRunLock(
+export async function acquireRunLock(
   journal: Journal,
   runId: number,
   options: LockOptions = {},
-): RunLock {
+  /** The caller's transaction (claimRun), so the check and the claim are one with its own. */
+  q?: SqlQueries,
+): Promise<RunLock> {
   const me = { pid: options.pid ?? process.pid, host: options.host ?? hostname() };
   const now = options.now ?? Date.now;
   const isAlive = options.isAlive ?? pidIsAlive;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const db = journal.db;
+  const sql = journal.sql;
   const key = `${journal.path}\u0000${runId}`;
   const token = randomUUID();
-  installFence(journal);
-  // better-sqlite3 runs a transaction inside another as a savepoint, so a caller that already
-  // holds a write transaction (claimRun) gets the check and the claim inside its own.
-  db.transaction(() => {
-    const holder = lockHolder(journal, runId);
+  const claim = async (tx: SqlQueries) => {
+    const holder = await lockHolder(tx, runId);
     const at = now();
     if (holder) {
       const why = takeOverReason(holder, { ...me, key, at, isAlive, broken: !!options.breakLock });
       if (!why) throw lockedError(runId, holder, me.host);
       options.onTakeOver?.({ runId, holder, why });
     }
-    db.prepare(
+    await tx.run(
       `INSERT INTO run_locks (run_id, pid, host, acquired_at, renewed_at, lease_ms, token)
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET pid = excluded.pid, host = excluded.host,
          acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
          lease_ms = excluded.lease_ms, token = excluded.token`,
-    ).run(runId, me.pid, me.host, at, at, leaseMs, token);
-    db.prepare("INSERT OR REPLACE INTO temp.held_run_locks (run_id, token) VALUES (?, ?)").run(
-      runId,
-      token,
+      [runId, me.pid, me.host, at, at, leaseMs, token],
     );
-  }).immediate();
+  };
+  await (q ? claim(q) : sql.transaction(claim));
+  journal.heldLocks.set(runId, token);
 
   let held = true;
+  let closed = false;
   heldHere.add(key);
   const controller = new AbortController();
-  const lose = () => {
+  const lose = async () => {
     if (controller.signal.aborted) return;
     clearInterval(timer);
-    controller.abort(lostError(runId, lockHolder(journal, runId)));
+    const next = await lockHolder(sql, runId).catch(() => undefined);
+    controller.abort(lostError(runId, next));
   };
-  const check = (): boolean => {
+  const check = async (): Promise<boolean> => {
     if (controller.signal.aborted) return false;
-    if (!db.open) return held;
-    if (lockHolder(journal, runId)?.token === token) return true;
-    lose();
+    if (closed) return held;
+    try {
+      if ((await lockHolder(sql, runId))?.token === token) return true;
+    } catch {
+      // The journal closed under us (the process is ending) or busy: judge by what we know.
+      return held;
+    }
+    await lose();
     return false;
   };
-  const renew = () => {
-    if (!held || !db.open) {
+  let renewing = false;
+  const renew = async () => {
+    if (!held) {
       clearInterval(timer);
       return;
     }
+    if (renewing) return;
+    renewing = true;
     try {
       // One autocommit statement: a heartbeat never waits inside a transaction.
-      const renewed = cachedStatement(
-        db,
+      const renewed = await sql.run(
         "UPDATE run_locks SET renewed_at = ? WHERE run_id = ? AND token = ?",
-      ).run(now(), runId, token);
-      if (renewed.changes === 0) lose();
+        [now(), runId, token],
+      );
+      if (renewed.changes === 0 && held) await lose();
     } catch {
-      // The journal busy past its timeout: the lease allows three missed heartbeats.
+      // The journal busy past its timeout, or closed: the lease allows three missed heartbeats.
+    } finally {
+      renewing = false;
     }
   };
-  const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 4)));
+  const timer = setInterval(() => void renew(), Math.max(1, Math.floor(leaseMs / 4)));
   // The heartbeat must never keep a finished command's process alive.
   timer.unref();
   return {
     runId,
     lost: controller.signal,
     check,
-    release() {
+    async release() {
       if (!held) return;
       held = false;
+      closed = true;
       clearInterval(timer);
       heldHere.delete(key);
-      // A closed journal means the process is ending anyway: the next start reclaims the row.
-      if (!db.open) return;
-      db.prepare("DELETE FROM temp.held_run_locks WHERE run_id = ? AND token = ?").run(
-        runId,
-        token,
-      );
-      db.prepare("DELETE FROM run_locks WHERE run_id = ? AND token = ?").run(runId, token);
+      if (journal.heldLocks.get(runId) === token) journal.heldLocks.delete(runId);
+      try {
+        await sql.run("DELETE FROM run_locks WHERE run_id = ? AND token = ?", [runId, token]);
+      } catch {
+        // A closed journal means the process is ending anyway: the next start reclaims the row.
+      }
     },
   };
 }
@@ -184,20 +192,17 @@ function takeOverReason(
 }
 
 /** The process holding a run's lock, if any (dead or alive). */
-export function lockHolder(journal: Journal, runId: number): LockHolder | undefined {
-  const row = cachedStatement(
-    journal.db,
-    "SELECT pid, host, acquired_at, renewed_at, lease_ms, token FROM run_locks WHERE run_id = ?",
-  ).get(runId) as
-    | {
-        pid: number;
-        host: string;
-        acquired_at: number;
-        renewed_at: number | null;
-        lease_ms: number | null;
-        token: string | null;
-      }
-    | undefined;
+export async function lockHolder(q: SqlQueries, runId: number): Promise<LockHolder | undefined> {
+  const row = await q.get<{
+    pid: number;
+    host: string;
+    acquired_at: number;
+    renewed_at: number | null;
+    lease_ms: number | null;
+    token: string | null;
+  }>("SELECT pid, host, acquired_at, renewed_at, lease_ms, token FROM run_locks WHERE run_id = ?", [
+    runId,
+  ]);
   return (
     row && {
       pid: row.pid,
@@ -210,25 +215,7 @@ export function lockHolder(journal: Journal, runId: number): LockHolder | undefi
   );
 }
 
-/**
- * The fence, per connection: a new attempt of a run this connection locked is refused unless
- * the lock still carries this connection's token. Runs it never locked are not fenced.
- */
-function installFence(journal: Journal): void {
-  journal.db.exec(`
-    CREATE TEMP TABLE IF NOT EXISTS held_run_locks (run_id INTEGER PRIMARY KEY, token TEXT NOT NULL);
-    CREATE TEMP TRIGGER IF NOT EXISTS fence_attempts BEFORE INSERT ON main.attempts
-      WHEN EXISTS (SELECT 1 FROM temp.held_run_locks h WHERE h.run_id = NEW.run_id)
-       AND NOT EXISTS (SELECT 1 FROM main.run_locks l JOIN temp.held_run_locks h ON h.token = l.token
-                        WHERE l.run_id = NEW.run_id AND h.run_id = NEW.run_id)
-    BEGIN SELECT RAISE(ABORT, '${FENCED}'); END;
-  `);
-}
-
-/** The trigger's message: the error a fenced attempt fails with. */
-export const FENCED = "the run lock was taken over: no new request may start";
-
-function pidIsAlive(pid: number): boolean {
+export function pidIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

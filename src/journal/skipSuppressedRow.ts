@@ -1,4 +1,3 @@
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
 
 /**
@@ -6,17 +5,16 @@ import type { Journal } from "./journal.js";
  * pre-flight (an opt-out earlier in this very run, or since). Returns whether the row moved; a
  * row that is no longer pending is left alone.
  */
-export function skipSuppressedRow(
+export async function skipSuppressedRow(
   journal: Journal,
   runId: number,
   idx: number,
   suppression: { reason: string },
-): boolean {
-  return (
-    cachedStatement(
-      journal.db,
-      `UPDATE rows SET state = 'skipped', reason = ?, updated_at = ?
+): Promise<boolean> {
+  const { changes } = await journal.sql.run(
+    `UPDATE rows SET state = 'skipped', reason = ?, updated_at = ?
        WHERE run_id = ? AND idx = ? AND state = 'pending'`,
-    ).run(`suppressed: ${suppression.reason}`, Date.now(), runId, idx).changes > 0
+    [`suppressed: ${suppression.reason}`, Date.now(), runId, idx],
   );
+  return changes > 0;
 }

@@ -1,5 +1,5 @@
-import { cachedStatement } from "./cachedStatement.js";
 import type { Journal } from "./journal.js";
+import type { SqlQueries } from "./sql/sqlClient.js";
 
 /** A number that must never be texted again, and why. */
 export interface Suppression {
@@ -24,40 +24,42 @@ interface SuppressionRow {
 
 /**
  * Adds a number unless it is already there: the first entry (the opt-out that caused it, with
- * its run) is the one worth keeping. Returns whether it was added.
+ * its run) is the one worth keeping. Returns whether it was added. `q`: the caller's transaction.
  */
-export function addSuppression(journal: Journal, entry: Omit<Suppression, "addedAt">): boolean {
-  return (
-    cachedStatement(
-      journal.db,
-      `INSERT INTO suppressions (number, code, reason, run_id, added_at) VALUES (?, ?, ?, ?, ?)
+export async function addSuppression(
+  journal: Journal,
+  entry: Omit<Suppression, "addedAt">,
+  q: SqlQueries = journal.sql,
+): Promise<boolean> {
+  const { changes } = await q.run(
+    `INSERT INTO suppressions (number, code, reason, run_id, added_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (number) DO NOTHING`,
-    ).run(entry.number, entry.code, entry.reason, entry.runId, Date.now()).changes > 0
+    [entry.number, entry.code, entry.reason, entry.runId, Date.now()],
   );
+  return changes > 0;
 }
 
 /** Adds many numbers in one transaction; returns how many were new. */
 export function addSuppressions(
   journal: Journal,
   entries: readonly Omit<Suppression, "addedAt">[],
-): number {
-  return journal.db
-    .transaction(() => entries.filter((entry) => addSuppression(journal, entry)).length)
-    .immediate();
+): Promise<number> {
+  return journal.sql.transaction(async (tx) => {
+    let added = 0;
+    for (const entry of entries) if (await addSuppression(journal, entry, tx)) added++;
+    return added;
+  });
 }
 
 /** Returns whether the number was on the list. */
-export function removeSuppression(journal: Journal, number: string): boolean {
-  return (
-    cachedStatement(journal.db, "DELETE FROM suppressions WHERE number = ?").run(number).changes > 0
-  );
+export async function removeSuppression(journal: Journal, number: string): Promise<boolean> {
+  return (await journal.sql.run("DELETE FROM suppressions WHERE number = ?", [number])).changes > 0;
 }
 
-export function listSuppressions(journal: Journal): Suppression[] {
-  const rows = cachedStatement(
-    journal.db,
+export async function listSuppressions(journal: Journal): Promise<Suppression[]> {
+  const rows = await journal.sql.all<SuppressionRow>(
     "SELECT number, code, reason, run_id, added_at FROM suppressions ORDER BY added_at, number",
-  ).all() as SuppressionRow[];
+  );
   return rows.map((r) => ({
     number: r.number,
     code: r.code,
@@ -68,10 +70,10 @@ export function listSuppressions(journal: Journal): Suppression[] {
 }
 
 /** How many numbers a run's answers put on the list. */
-export function countSuppressionsByRun(journal: Journal, runId: number): number {
-  const row = cachedStatement(
-    journal.db,
+export async function countSuppressionsByRun(journal: Journal, runId: number): Promise<number> {
+  const row = await journal.sql.get<{ n: number }>(
     "SELECT count(*) AS n FROM suppressions WHERE run_id = ?",
-  ).get(runId) as { n: number };
-  return row.n;
+    [runId],
+  );
+  return row?.n ?? 0;
 }

@@ -125,12 +125,12 @@ async function handle(
     counts.rejected++;
     return { status: 403, log: `403 ${what}: for another account than TWILIO_ACCOUNT_SID` };
   }
-  const row = rowBySid(args.journal, sid);
+  const row = await rowBySid(args.journal, sid);
   if (!row) {
     counts.unknown++;
     return { status: 200, log: `200 ${what}: no run in this journal sent it; ignored` };
   }
-  const write = applyDelivery(args.journal, row, decideDelivery({ status, errorCode }));
+  const write = await applyDelivery(args.journal, row, decideDelivery({ status, errorCode }));
   const where = `run ${row.runId} row ${row.idx + 1}`;
   if (write.suppressed) counts.suppressed++;
   const suppressed = write.suppressed ? "; number suppressed" : "";

@@ -102,7 +102,7 @@ export async function checkDelivery(args: CheckDeliveryArgs): Promise<CheckDeliv
         return { kind: "done" };
       }
       const update = decideDelivery(remote);
-      if (recordDelivery(args.journal, item, update)) result.suppressed++;
+      if (await recordDelivery(args.journal, item, update)) result.suppressed++;
       result.checked++;
       result.statuses[update.status] = (result.statuses[update.status] ?? 0) + 1;
       args.onChecked?.(update.status);

@@ -57,18 +57,18 @@ export async function preflight(
   // Keys seen in the batch not yet written, which the journal's index cannot see.
   let batchKeys = new Map<string, number>();
   // Asked once a batch: most journals suppress no number, and then no row needs a look-up.
-  let anySuppressed = journal.hasSuppressions();
-  const flush = () => {
-    if (batch.length > 0) journal.insertRows(runId, batch);
+  let anySuppressed = await journal.hasSuppressions();
+  const flush = async () => {
+    if (batch.length > 0) await journal.insertRows(runId, batch);
     batch = [];
     batchKeys = new Map();
-    anySuppressed = journal.hasSuppressions();
+    anySuppressed = await journal.hasSuppressions();
   };
 
   for await (const record of records) {
     if (options.signal?.aborted) throw interrupted(options.signal);
     const built = withTimeZone(buildRow(record.fields, options.defaults), record);
-    const row = decideRow(record, built, plan.rows, {
+    const row = await decideRow(record, built, plan.rows, {
       duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
       suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
       allowDuplicates: options.allowDuplicates,
@@ -89,22 +89,27 @@ export async function preflight(
     batch.push(row);
     if (row.state !== "pending" && options.onRejected) await options.onRejected(row);
     if (batch.length >= batchSize) {
-      flush();
+      await flush();
       // Parsing from memory never waits on I/O: let a signal handler run between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
-  flush();
+  await flush();
   return plan;
 }
 
 interface Lookups {
-  duplicateOf(key: string, to: string): number | undefined;
-  suppression(to: string): { reason: string } | undefined;
+  duplicateOf(key: string, to: string): number | undefined | Promise<number | undefined>;
+  suppression(to: string): { reason: string } | undefined | Promise<{ reason: string } | undefined>;
   allowDuplicates: boolean;
 }
 
-function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: Lookups): NewRow {
+async function decideRow(
+  record: InputRecord,
+  built: BuiltRow,
+  idx: number,
+  lookups: Lookups,
+): Promise<NewRow> {
   const common = { idx, line: record.line, fields: record.fields, api: built.api };
   if (!built.ok) {
     return {
@@ -127,10 +132,10 @@ function decideRow(record: InputRecord, built: BuiltRow, idx: number, lookups: L
     reason: null,
   };
   // Opt-outs bind what texts a person; a call or a lookup to the number still goes.
-  const suppressed = built.texts ? lookups.suppression(built.to) : undefined;
+  const suppressed = built.texts ? await lookups.suppression(built.to) : undefined;
   if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
   if (!lookups.allowDuplicates) {
-    const earlier = lookups.duplicateOf(built.dedupeKey, built.to);
+    const earlier = await lookups.duplicateOf(built.dedupeKey, built.to);
     if (earlier !== undefined) {
       return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
     }

@@ -7,6 +7,7 @@ import { type InputFormat, type InputOptions, openInput } from "../input/openInp
 import { claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
 import type { LockOptions, RunLock } from "../journal/runLock.js";
+import type { SqlQueries } from "../journal/sql/sqlClient.js";
 import type { RowDefaults } from "../operations/buildRow.js";
 import { type Plan, type PreflightOptions, preflight } from "./preflight.js";
 import { describeChanges, runIdentity, type SendingOptions } from "./runIdentity.js";
@@ -52,9 +53,9 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
   );
   const sending: SendingOptions = { format: probe.format, ...req.sending };
 
-  const find = (): RunRecord | undefined => {
+  const find = async (tx: SqlQueries): Promise<RunRecord | undefined> => {
     if (req.name !== undefined) {
-      const named = journal.findRunByName(req.name);
+      const named = await journal.findRunByName(req.name, tx);
       if (named && req.newRun) {
         throw new InputError(
           `a run named "${req.name}" already exists (run ${named.id})`,
@@ -65,11 +66,14 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
       return named;
     }
     if (known && !req.newRun) {
-      const same = journal.findLatestRunByIdentity(runIdentity(known.hash, sending));
+      const same = await journal.findLatestRunByIdentity(runIdentity(known.hash, sending), tx);
       if (same) return same;
       // The same file, edited (or other options typed) while its run was unfinished: a new
       // run would send every row again, to recipients the unfinished run already reached.
-      const unfinished = journal.findUnfinishedRunOf([req.input, resolve(req.cwd, req.input)]);
+      const unfinished = await journal.findUnfinishedRunOf(
+        [req.input, resolve(req.cwd, req.input)],
+        tx,
+      );
       if (unfinished) {
         const changes = differences(unfinished, sending, known.hash);
         throw new InputError(
@@ -89,13 +93,13 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     identity: known ? runIdentity(known.hash, sending) : `pending:${randomUUID()}`,
   };
   // Found and locked, or created and locked, in one transaction: see claimRun.
-  let claim = claimRun(journal, find, newRun, req.lock);
+  let claim = await claimRun(journal, find, newRun, req.lock);
   while (!claim.created && claim.run.phase === "preparing") {
     // A run interrupted during pre-flight sent nothing: start it again from the top. We hold
     // its lock, so the process that was pre-flighting it is gone.
-    journal.deleteUnsentRun(claim.run.id);
-    claim.lock.release();
-    claim = claimRun(journal, find, newRun, req.lock);
+    await journal.deleteUnsentRun(claim.run.id);
+    await claim.lock.release();
+    claim = await claimRun(journal, find, newRun, req.lock);
   }
   const { run, lock } = claim;
   try {
@@ -114,11 +118,11 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     const hash = probe.digest();
     // Stdin runs are only ever found by name; an unnamed one gets an identity nothing matches.
     const identity = fromStdin && !req.name ? `stdin:${randomUUID()}` : runIdentity(hash, sending);
-    journal.markRunReady(run.id, { hash, bytes: probe.bytesRead(), identity });
-    return { kind: "ready", run: journal.getRun(run.id)!, plan, resumed: false, lock };
+    await journal.markRunReady(run.id, { hash, bytes: probe.bytesRead(), identity });
+    return { kind: "ready", run: (await journal.getRun(run.id))!, plan, resumed: false, lock };
   } catch (error) {
-    if (claim.created) journal.deleteUnsentRun(run.id);
-    lock.release();
+    if (claim.created) await journal.deleteUnsentRun(run.id);
+    await lock.release();
     throw error;
   }
 }

@@ -15,6 +15,7 @@ import {
 } from "../journal/reconcileQueries.js";
 import type { Messenger, RemoteMessage } from "../twilio/messenger.js";
 import { dispatch, type InFlight } from "./dispatch.js";
+import { Serial } from "./serial.js";
 
 /** What every reconciler is given, whatever it searches. */
 export interface ReconcileBaseArgs {
@@ -104,6 +105,7 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
     result.stillInDoubt[reason] = (result.stillInDoubt[reason] ?? 0) + group.rows.length;
   };
 
+  const settling = new Serial();
   const summary = await dispatch<Group>({
     items: groupsByRecipient(args.journal, args.runId, args.api),
     ...args.schedule,
@@ -124,8 +126,10 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
         keep(group, step.reason);
         return { kind: step.kind === "stop" ? "stop" : "done" };
       }
-      // From here on nothing awaits, so no other lookup can settle rows of this run meanwhile.
-      settleGroup(args, group, listed, listed.length < limit, wallNow(), result);
+      // One group at a time: no other lookup settles rows to this number meanwhile.
+      await settling.run(() =>
+        settleGroup(args, group, listed, listed.length < limit, wallNow(), result),
+      );
       return { kind: "done" };
     },
   });
@@ -133,15 +137,15 @@ export async function reconcileRows(args: ReconcileArgs): Promise<ReconcileResul
   return result;
 }
 
-function settleGroup(
+async function settleGroup(
   args: ReconcileArgs,
   group: Group,
   listed: readonly RemoteMessage[],
   listComplete: boolean,
   nowMs: number,
   result: ReconcileResult,
-): void {
-  const known = knownSids(args.journal, group.to);
+): Promise<void> {
+  const known = await knownSids(args.journal, group.to);
   const skewMs = args.skewMs ?? 5 * 60_000;
   const attempt = (row: InDoubtRow<JournaledMessage>): InDoubtAttempt => ({
     idx: row.idx,
@@ -159,11 +163,13 @@ function settleGroup(
   });
   // Another run's row to this number may own what is listed: where windows meet, both stay in
   // doubt, and its message is never filed as this run's duplicate.
-  const elsewhere = inDoubtElsewhere<JournaledMessage>(
-    args.journal,
-    args.runId,
-    group.to,
-    args.api ?? "messages",
+  const elsewhere = (
+    await inDoubtElsewhere<JournaledMessage>(
+      args.journal,
+      args.runId,
+      group.to,
+      args.api ?? "messages",
+    )
   ).map((row) => ({ ...attempt(row), runId: row.runId }));
   const matches = matchMessages(group.rows.map(attempt), listed.map(toListed), {
     knownSids: known,
@@ -172,7 +178,7 @@ function settleGroup(
     elsewhere,
   });
   const statusOf = new Map(listed.map((m) => [m.sid, m.status]));
-  group.rows.forEach((row, i) => {
+  for (const [i, row] of group.rows.entries()) {
     result.checked++;
     const settlement = settleInDoubt(matches[i]!, {
       lastAttemptAt: row.lastAttemptAt,
@@ -182,7 +188,7 @@ function settleGroup(
     });
     if (settlement.state === "sent") {
       const { sid, duplicates } = settlement;
-      settleSent(args.journal, args.runId, row.idx, {
+      await settleSent(args.journal, args.runId, row.idx, {
         sid,
         status: statusOf.get(sid) ?? null,
         duplicates,
@@ -192,12 +198,12 @@ function settleGroup(
         result.duplicates.push({ idx: row.idx, line: row.line, to: row.to, sid, duplicates });
       }
     } else if (settlement.state === "pending") {
-      settlePending(args.journal, args.runId, row.idx, settlement.reason);
+      await settlePending(args.journal, args.runId, row.idx, settlement.reason);
       result.pending++;
     } else {
       result.stillInDoubt[settlement.reason] = (result.stillInDoubt[settlement.reason] ?? 0) + 1;
     }
-  });
+  }
 }
 
 /**
@@ -210,9 +216,9 @@ async function* groupsByRecipient(
   runId: number,
   api: string | undefined,
 ): AsyncGenerator<Group> {
-  for (const to of inDoubtRecipients(journal, runId, api)) {
+  for (const to of await inDoubtRecipients(journal, runId, api)) {
     // Read when pulled: rows to this number are still in doubt, as no other group settles them.
-    const rows = inDoubtTo<JournaledMessage>(journal, runId, to, api);
+    const rows = await inDoubtTo<JournaledMessage>(journal, runId, to, api);
     if (rows.length > 0) yield { to, rows, tries: 0 };
   }
 }

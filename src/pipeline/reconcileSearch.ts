@@ -19,6 +19,7 @@ import {
   type ReconcileResult,
   windowEnd,
 } from "./reconcileRows.js";
+import { Serial } from "./serial.js";
 
 type Search = Extract<Reconciler<object>, { kind: "search" }>;
 
@@ -55,6 +56,7 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
     from: row.firstAttemptAt - skewMs,
     until: windowEnd(row, args.requestTimeoutMs ?? 30_000, skewMs),
   });
+  const settling = new Serial();
   const summary = await dispatch<Group>({
     items: groupsOf(args),
     ...args.schedule,
@@ -91,22 +93,30 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
           from,
           Math.min(1000, limit),
         );
-      // From here on nothing awaits, so no other search settles rows meanwhile.
-      const matching = remotes.filter((r) => args.search.match(first.request, r));
-      // Another run's in-doubt row could own what is listed too: as a row that asked for
-      // something else, it keeps this run's rows in doubt where their windows meet.
-      const others = inDoubtElsewhere(args.journal, args.runId, first.to, args.operation.name)
-        .filter((row) => args.search.key(row.request) === group.key)
-        .map((row, i) => ({ idx: -1 - i, identity: `run ${row.runId}`, ...window(row) }));
-      const matches = matchFound(
-        [
-          ...group.rows.map((row) => ({ idx: row.idx, identity: identityOf(row), ...window(row) })),
-          ...others,
-        ],
-        matching,
-        knownSids(args.journal, first.to),
-      ).slice(0, group.rows.length);
-      settleGroup(args, group, matches, { remotes, complete, nowMs: wallNow(), result });
+      // One group at a time: no other search settles rows to this recipient meanwhile.
+      await settling.run(async () => {
+        const matching = remotes.filter((r) => args.search.match(first.request, r));
+        // Another run's in-doubt row could own what is listed too: as a row that asked for
+        // something else, it keeps this run's rows in doubt where their windows meet.
+        const others = (
+          await inDoubtElsewhere(args.journal, args.runId, first.to, args.operation.name)
+        )
+          .filter((row) => args.search.key(row.request) === group.key)
+          .map((row, i) => ({ idx: -1 - i, identity: `run ${row.runId}`, ...window(row) }));
+        const matches = matchFound(
+          [
+            ...group.rows.map((row) => ({
+              idx: row.idx,
+              identity: identityOf(row),
+              ...window(row),
+            })),
+            ...others,
+          ],
+          matching,
+          await knownSids(args.journal, first.to),
+        ).slice(0, group.rows.length);
+        await settleGroup(args, group, matches, { remotes, complete, nowMs: wallNow(), result });
+      });
       return { kind: "done" };
     },
   });
@@ -114,15 +124,15 @@ export async function reconcileSearch(args: ReconcileSearchArgs): Promise<Reconc
   return result;
 }
 
-function settleGroup(
+async function settleGroup(
   args: ReconcileSearchArgs,
   group: Group,
   matches: readonly FoundMatch[],
   found: { remotes: readonly Remote[]; complete: boolean; nowMs: number; result: ReconcileResult },
-): void {
+): Promise<void> {
   const { result } = found;
   const list = `Twilio's ${args.operation.name} list`;
-  group.rows.forEach((row, i) => {
+  for (const [i, row] of group.rows.entries()) {
     const match = matches[i]!;
     result.checked++;
     const settlement = settleInDoubt(match, {
@@ -135,18 +145,18 @@ function settleGroup(
     if (settlement.state === "sent") {
       const { sid, duplicates } = settlement;
       const status = found.remotes.find((r) => r.sid === sid)?.status ?? null;
-      settleSent(args.journal, args.runId, row.idx, { sid, status, duplicates });
+      await settleSent(args.journal, args.runId, row.idx, { sid, status, duplicates });
       result.sent++;
       if (duplicates.length > 0) {
         result.duplicates.push({ idx: row.idx, line: row.line, to: row.to, sid, duplicates });
       }
     } else if (settlement.state === "pending") {
-      settlePending(args.journal, args.runId, row.idx, settlement.reason);
+      await settlePending(args.journal, args.runId, row.idx, settlement.reason);
       result.pending++;
     } else {
       result.stillInDoubt[settlement.reason] = (result.stillInDoubt[settlement.reason] ?? 0) + 1;
     }
-  });
+  }
 }
 
 /**
@@ -156,7 +166,7 @@ function settleGroup(
  */
 async function* groupsOf(args: ReconcileSearchArgs): AsyncGenerator<Group> {
   const groups = new Map<string, InDoubtRow[]>();
-  for (const page of inDoubtPages(args.journal, args.runId, 200, args.operation.name)) {
+  for await (const page of inDoubtPages(args.journal, args.runId, 200, args.operation.name)) {
     for (const row of page) {
       const key = args.search.key(row.request);
       const rows = groups.get(key);

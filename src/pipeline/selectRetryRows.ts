@@ -3,6 +3,7 @@ import { errorInfo } from "../core/errorCatalog.js";
 import type { StateCounts } from "../core/rowState.js";
 import type { Journal } from "../journal/journal.js";
 import { type RequeueAction, type RetryRow, retryCandidates } from "../journal/retryRows.js";
+import type { SqlQueries } from "../journal/sql/sqlClient.js";
 
 /** What retry chose, counted: no row is held, whatever the size of the run. */
 export interface RetryTally {
@@ -38,15 +39,18 @@ export function emptyTally(): RetryTally {
  * counting into `tally` and yielding what to do with each row it selects: `requeueRows` acts
  * on them, the dry run lists them. Reads only; the caller may write between rows.
  */
-export function* selectRetryRows(
+export async function* selectRetryRows(
   journal: Journal,
   runId: number,
   filter: RetryFilter,
   tally: RetryTally,
-  pageSize?: number,
-): Generator<RequeueAction & { row: RetryRow }> {
-  for (const row of retryCandidates(journal, runId, pageSize)) {
-    const suppression = row.state === "in_doubt" ? undefined : journal.suppressionOf(row.to);
+  options: { pageSize?: number; q?: SqlQueries } = {},
+): AsyncGenerator<RequeueAction & { row: RetryRow }> {
+  // Through the caller's transaction when it has one: the journal's own connection waits on it.
+  const q = options.q ?? journal.sql;
+  for await (const row of retryCandidates(q, runId, options.pageSize)) {
+    const suppression =
+      row.state === "in_doubt" ? undefined : await journal.suppressionOf(row.to, q);
     const decision = decideRetry({ ...row, suppressed: suppression !== undefined }, filter);
     switch (decision.kind) {
       case "retry":

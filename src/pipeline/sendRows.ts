@@ -65,27 +65,29 @@ export interface SendRowsResult {
  */
 export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
-  const commits = new GroupCommit(args.journal.db);
+  const commits = new GroupCommit(args.journal.sql);
+  const suppressions = new RunSuppressions(args);
   let stopped: SendRowsResult["stopped"] = null;
   const quiet = args.quietHours && new QuietHold(args.quietHours);
+  const rows = suppressions.filter(args.rows);
   const summary = await dispatch<SendableRow>({
-    items: quiet ? quiet.filter(args.rows) : args.rows,
+    items: quiet ? quiet.filter(rows) : rows,
     ...args.schedule,
     clock: args.clock,
     signal: args.signal,
     inFlight: args.inFlight,
     // Checked before the row takes a token, so a skipped row costs the others no rate.
-    skip: (row) => skipIfSuppressed(args, row),
+    skip: (row) => suppressions.skipKnown(row),
     worker: async (row) => {
       // Judged again at the start: the row read ahead (or a retry) may have waited for its
       // token into the window. That token is lost, which only slows the run.
       if (quiet && !quiet.admits(row)) return { kind: "done" };
       const op = operationOf(row.api);
-      // Checked again: an opt-out answered while this row waited for its token.
-      if (skipIfSuppressed(args, row)) return { kind: "done" };
+      // Checked again: an opt-out answered (here or by another process) while this row waited.
+      if (await suppressions.skipNow(row)) return { kind: "done" };
       // Durable before the request leaves: the whole no-double-send guarantee rests on it.
-      const { attemptId, n } = await commits.write(() =>
-        args.journal.beginAttempt(row.runId, row.idx),
+      const { attemptId, n } = await commits.write((tx) =>
+        args.journal.beginAttempt(row.runId, row.idx, tx),
       );
       const classification = op.classify(await op.send(args.api, row.request));
       // Attempts made by this command: --max-attempts applies afresh to each send or retry.
@@ -96,14 +98,19 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         args.runDefaults ? op.usesRunDefaults(row.request, args.runDefaults) : true,
         args.credentials,
       );
-      await commits.write(() => {
-        args.journal.finishAttempt(attemptId, decision.record);
-        suppressAfterFailure(args.journal, row, decision.record);
-        const answer = op.suppressionFor?.(classification, {
-          suppressLandlines: args.suppressLandlines ?? false,
-        });
-        if (answer) addSuppression(args.journal, { number: row.to, ...answer, runId: row.runId });
+      const answer = op.suppressionFor?.(classification, {
+        suppressLandlines: args.suppressLandlines ?? false,
       });
+      const failure = suppressionAfterFailure(decision.record);
+      await commits.write(async (tx) => {
+        await args.journal.finishAttempt(attemptId, decision.record, tx);
+        for (const entry of [failure, answer]) {
+          if (entry) {
+            await addSuppression(args.journal, { number: row.to, ...entry, runId: row.runId }, tx);
+          }
+        }
+      });
+      for (const entry of [failure, answer]) if (entry) suppressions.learn(row.to, entry.reason);
       args.onAttempt?.(row, decision.record);
       switch (decision.next.kind) {
         case "done":
@@ -116,6 +123,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
       }
     },
   });
+  await suppressions.settled();
   return {
     stopped,
     interrupted: summary.reason === "signal",
@@ -124,20 +132,61 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   };
 }
 
-/** Suppressed after the pre-flight (an opt-out earlier in this run, or since): never text. */
-function skipIfSuppressed(args: SendRowsArgs, row: SendableRow): boolean {
-  if (!operationOf(row.api).texts(row.request)) return false;
-  const suppressed = args.journal.suppressionOf(row.to);
-  if (!suppressed) return false;
-  if (skipSuppressedRow(args.journal, row.runId, row.idx, suppressed)) {
-    args.onSkip?.(row, `suppressed: ${suppressed.reason}`);
+/**
+ * Numbers suppressed after the pre-flight (an opt-out earlier in this run, or since): never
+ * texted. The journal is asked as each row is read; a number this run's own answers suppress is
+ * also kept here, so rows to it already read ahead are skipped before they take a token (the
+ * scheduler's skip cannot wait for the journal).
+ */
+class RunSuppressions {
+  private readonly known = new Map<string, string>();
+  private readonly writes = new Set<Promise<unknown>>();
+  constructor(private readonly args: SendRowsArgs) {}
+
+  learn(number: string, reason: string): void {
+    if (!this.known.has(number)) this.known.set(number, reason);
   }
-  return true;
+
+  /** The rows, less those whose number the journal says is suppressed (marked skipped). */
+  async *filter(rows: AsyncIterable<SendableRow>): AsyncGenerator<SendableRow> {
+    for await (const row of rows) {
+      if (!(await this.skipNow(row))) yield row;
+    }
+  }
+
+  /** Skips the row if its number is suppressed now, asking the journal. */
+  async skipNow(row: SendableRow): Promise<boolean> {
+    if (!operationOf(row.api).texts(row.request)) return false;
+    const reason =
+      this.known.get(row.to) ?? (await this.args.journal.suppressionOf(row.to))?.reason;
+    if (reason === undefined) return false;
+    await this.skip(row, reason);
+    return true;
+  }
+
+  /** Skips the row if this run already knows its number is suppressed (no journal read). */
+  skipKnown(row: SendableRow): boolean {
+    const reason = this.known.get(row.to);
+    if (reason === undefined || !operationOf(row.api).texts(row.request)) return false;
+    const write = this.skip(row, reason).finally(() => this.writes.delete(write));
+    this.writes.add(write);
+    return true;
+  }
+
+  private async skip(row: SendableRow, reason: string): Promise<void> {
+    if (await skipSuppressedRow(this.args.journal, row.runId, row.idx, { reason })) {
+      this.args.onSkip?.(row, `suppressed: ${reason}`);
+    }
+  }
+
+  /** Waits for the skips still being written. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
 }
 
 /** An opt-out or a landline answer puts the number on the suppression list for every later run. */
-function suppressAfterFailure(journal: Journal, row: SendableRow, record: AttemptRecord): void {
-  if (record.outcome !== "failed" || record.errorCode === null) return;
-  const suppression = suppressionFor(record.errorCode);
-  if (suppression) addSuppression(journal, { number: row.to, ...suppression, runId: row.runId });
+function suppressionAfterFailure(record: AttemptRecord): { code: number; reason: string } | null {
+  if (record.outcome !== "failed" || record.errorCode === null) return null;
+  return suppressionFor(record.errorCode) ?? null;
 }

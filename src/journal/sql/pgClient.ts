@@ -7,6 +7,10 @@ export const POSTGRES_DIALECT: Dialect = {
   jsonText: (column, key) => `(${column}::json ->> '${key}')`,
   inJsonArray: (value) => `${value} IN (SELECT json_array_elements_text(?::json))`,
   indexedBy: () => "",
+  jsonKeys: (column, alias) =>
+    `json_each_text(${column}::json) WITH ORDINALITY AS ${alias}(key, value, id)`,
+  bytes: (value) => value.toString("hex"),
+  orderedJoin: "JOIN",
   // clock_timestamp(), not now(): now() is the transaction's start (SCALE_OUT.md).
   nowMs: "(extract(epoch from clock_timestamp()) * 1000)::bigint",
 };

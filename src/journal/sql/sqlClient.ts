@@ -12,6 +12,21 @@ export interface Dialect {
   inJsonArray(value: string): string;
   /** An index hint after a table name (SQLite's planner needs one for rows_to); "" elsewhere. */
   indexedBy(index: string): string;
+  /**
+   * A JSON object column's keys as a table `alias` with columns `key` and `id` (the key's
+   * position in its object), to join after a FROM.
+   */
+  jsonKeys(column: string, alias: string): string;
+  /**
+   * A short binary key (a dedupe key's 16 bytes) as the column holds it: SQLite keeps the bytes,
+   * PostgreSQL's text column their hex.
+   */
+  bytes(value: Buffer): SqlValue;
+  /**
+   * A join whose tables are read in the order written (`A ${orderedJoin} B ON …`): SQLite's
+   * planner is told so by CROSS JOIN; PostgreSQL's chooses well by itself (and has no CROSS JOIN … ON).
+   */
+  orderedJoin: string;
   /** The clock of the database, in ms since the epoch, as an SQL expression. */
   nowMs: string;
 }

@@ -6,6 +6,9 @@ export const SQLITE_DIALECT: Dialect = {
   jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
   inJsonArray: (value) => `${value} IN (SELECT value FROM json_each(?))`,
   indexedBy: (index) => `INDEXED BY ${index}`,
+  jsonKeys: (column, alias) => `json_each(${column}) AS ${alias}`,
+  bytes: (value) => value,
+  orderedJoin: "CROSS JOIN",
   nowMs: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
 };
 

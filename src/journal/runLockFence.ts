@@ -1,0 +1,25 @@
+import { CliError, ExitCode } from "../errors.js";
+import type { SqlQueries } from "./sql/sqlClient.js";
+
+/** The error a fenced attempt fails with. */
+export const FENCED = "the run lock was taken over: no new request may start";
+
+/**
+ * The fence: a new attempt of a run this journal locked is refused unless the lock still carries
+ * this journal's token. It runs in the transaction that marks the attempt in flight, before its
+ * request leaves, so once a takeover has committed this process sends nothing new, even before
+ * its next heartbeat notices. Runs it never locked are not fenced.
+ */
+export async function assertRunLockHeld(
+  tx: SqlQueries,
+  journal: { heldLocks: ReadonlyMap<number, string> },
+  runId: number,
+): Promise<void> {
+  const token = journal.heldLocks.get(runId);
+  if (token === undefined) return;
+  const held = await tx.get("SELECT 1 FROM run_locks WHERE run_id = ? AND token = ?", [
+    runId,
+    token,
+  ]);
+  if (!held) throw new CliError(FENCED, ExitCode.tempFail);
+}

@@ -1,0 +1,350 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AttemptRecord } from "../../src/core/attemptRecord.js";
+import { claimRun } from "../../src/journal/claimRun.js";
+import { applyDelivery, rowBySid, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
+import { GroupCommit } from "../../src/journal/groupCommit.js";
+import { Journal, type NewRow } from "../../src/journal/journal.js";
+import { pendingByApi } from "../../src/journal/pendingByApi.js";
+import { pendingSegments } from "../../src/journal/pendingSegments.js";
+import {
+  inDoubtElsewhere,
+  inDoubtPages,
+  inDoubtRecipients,
+  inDoubtTo,
+  knownSids,
+  settlePending,
+  settleSent,
+} from "../../src/journal/reconcileQueries.js";
+import {
+  countsByApi,
+  errorGroups,
+  fieldColumns,
+  journalRows,
+  skippedCounts,
+} from "../../src/journal/reportQueries.js";
+import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
+import { acquireRunLock, lockHolder } from "../../src/journal/runLock.js";
+import { FENCED } from "../../src/journal/runLockFence.js";
+import {
+  addSuppressions,
+  countSuppressionsByRun,
+  listSuppressions,
+  removeSuppression,
+} from "../../src/journal/suppressionList.js";
+import { freshPostgresJournal, noPostgres } from "../support/postgres.js";
+import { makeTempDir } from "../support/tempDir.js";
+
+type Backend = "sqlite" | "postgres";
+
+const SENT: AttemptRecord = {
+  outcome: "sent",
+  httpStatus: 201,
+  errorCode: null,
+  errorMessage: null,
+  sid: "SM0001",
+  twilioStatus: "queued",
+};
+
+function row(idx: number, over: Partial<NewRow> = {}): NewRow {
+  const to = over.to ?? `+1415555${String(1000 + idx)}`;
+  return {
+    idx,
+    line: idx + 2,
+    to,
+    request: { to, from: "+15005550006", body: `hi ${idx}` },
+    fields: { to, name: `n${idx}` },
+    dedupeKey: `key-${to}-${idx}`,
+    segments: 1,
+    state: "pending",
+    reason: null,
+    ...over,
+  };
+}
+
+const NEW_RUN = {
+  name: null,
+  inputPath: "list.csv",
+  inputFormat: "csv",
+  options: { rate: 5 },
+  identity: "identity-1",
+};
+
+/**
+ * The journal's operations, one suite on both backends: what `send`, `retry`, `reconcile`,
+ * `status`, `listen` and `report` ask of it must mean the same on a file and on PostgreSQL.
+ */
+describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) => {
+  describe.skipIf(backend === "postgres" && noPostgres())("", () => {
+    let journal: Journal;
+    let removeDir: () => void = () => {};
+
+    beforeEach(async () => {
+      if (backend === "postgres") {
+        journal = await Journal.open(await freshPostgresJournal());
+      } else {
+        const dir = makeTempDir();
+        removeDir = () => dir.remove();
+        journal = await Journal.open(join(dir.path, "journal.db"));
+      }
+    });
+    afterEach(async () => {
+      await journal.close();
+      removeDir();
+    });
+
+    it("prints where it is without a password", async () => {
+      if (backend === "postgres") expect(journal.path).toMatch(/^postgres:\/\/[^:@]+@/);
+      else expect(journal.path).toMatch(/journal\.db$/);
+    });
+
+    it("creates, finds and readies a run; counts its rows by state and API", async () => {
+      const run = await journal.createRun({ ...NEW_RUN, name: "spring" });
+      expect(run).toMatchObject({ name: "spring", phase: "preparing", options: { rate: 5 } });
+      await journal.insertRows(run.id, [
+        row(0),
+        row(1, { api: "lookup" }),
+        row(2, { state: "invalid", reason: "bad", request: null }),
+        row(3, { state: "skipped", reason: "duplicate of line 2" }),
+      ]);
+      await journal.markRunReady(run.id, { hash: "h", bytes: 10, identity: "identity-2" });
+      const ready = await journal.getRun(run.id);
+      expect(ready).toMatchObject({ phase: "ready", totalRows: 4, segments: 2, inputHash: "h" });
+      expect((await journal.findRunByName("spring"))?.id).toBe(run.id);
+      expect((await journal.findLatestRunByIdentity("identity-2"))?.id).toBe(run.id);
+      expect((await journal.findUnfinishedRunOf(["list.csv"]))?.id).toBe(run.id);
+      expect((await journal.latestRun())?.id).toBe(run.id);
+      expect((await journal.listRuns()).map((r) => r.id)).toEqual([run.id]);
+      expect(await journal.counts(run.id)).toMatchObject({
+        pending: 2,
+        invalid: 1,
+        skipped: 1,
+        sent: 0,
+      });
+      expect(await journal.apisOf(run.id)).toEqual(["lookup", "messages"]);
+      expect(await pendingByApi(journal, run.id)).toEqual({ lookup: 1, messages: 1 });
+      expect(await pendingSegments(journal, run.id)).toEqual([
+        { prefix: "+1415555", sample: "+14155551000", rows: 2, segments: 2 },
+      ]);
+      expect(await countsByApi(journal, run.id)).toMatchObject({
+        messages: { pending: 1, invalid: 1, skipped: 1 },
+        lookup: { pending: 1 },
+      });
+      expect(await skippedCounts(journal, run.id)).toEqual({ duplicate: 1 });
+      expect(await fieldColumns(journal, run.id)).toEqual(["to", "name"]);
+    });
+
+    it("inserts a large pre-flight batch and finds a duplicate by key and recipient", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      const rows = Array.from({ length: 1234 }, (_, i) => row(i));
+      await journal.insertRows(run.id, rows);
+      expect((await journal.counts(run.id)).pending).toBe(1234);
+      expect(await journal.findDuplicateLine(run.id, rows[700]!.dedupeKey!, rows[700]!.to!)).toBe(
+        702,
+      );
+      expect(await journal.findDuplicateLine(run.id, "other", rows[700]!.to!)).toBeUndefined();
+    });
+
+    it("pages the rows to send, and journals an attempt on both sides of its request", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1), row(2)]);
+      const pending = [];
+      for await (const r of journal.rowsInState(run.id, "pending", 2)) pending.push(r.idx);
+      expect(pending).toEqual([0, 1, 2]);
+      const { attemptId, n } = await journal.beginAttempt(run.id, 1);
+      expect(n).toBe(1);
+      await expect(journal.beginAttempt(run.id, 9)).rejects.toThrow(/not pending/);
+      await journal.finishAttempt(attemptId, SENT);
+      await expect(journal.finishAttempt(attemptId, SENT)).rejects.toThrow(/not in flight/);
+      expect(await journal.counts(run.id)).toMatchObject({ pending: 2, sent: 1 });
+      expect(await rowBySid(journal, "SM0001")).toEqual({
+        runId: run.id,
+        idx: 1,
+        to: "+14155551001",
+        sid: "SM0001",
+      });
+      const rows = [];
+      for await (const r of journalRows(journal, run.id)) rows.push(r);
+      expect(rows[1]).toMatchObject({ state: "sent", sid: "SM0001", attempts: 1 });
+    });
+
+    it("commits a group of attempts together; one failing write fails only its caller", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1)]);
+      const commits = new GroupCommit(journal.sql);
+      const results = await Promise.allSettled([
+        commits.write((tx) => journal.beginAttempt(run.id, 0, tx)),
+        commits.write((tx) => journal.beginAttempt(run.id, 7, tx)),
+        commits.write((tx) => journal.beginAttempt(run.id, 1, tx)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      const inFlight = await journal.sql.get<{ n: number }>(
+        "SELECT count(*) AS n FROM attempts WHERE outcome = 'in_flight'",
+      );
+      expect(inFlight?.n).toBe(2);
+    });
+
+    it("recovers a dead process's requests: writes in doubt, reads pending again", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1, { api: "lookup" })]);
+      await journal.beginAttempt(run.id, 0);
+      await journal.beginAttempt(run.id, 1);
+      expect(await journal.recoverInFlight(run.id, ["lookup"])).toBe(1);
+      expect(await journal.counts(run.id)).toMatchObject({ in_doubt: 1, pending: 1 });
+      expect(await journal.finishRunIfDone(run.id)).toBe(false);
+    });
+
+    it("retries: candidates a page at a time, requeued in one transaction, sent from the selection", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1), row(2)]);
+      await journal.markRunReady(run.id, { hash: "h", bytes: 1, identity: "i" });
+      for (const idx of [0, 1, 2]) {
+        const { attemptId } = await journal.beginAttempt(run.id, idx);
+        await journal.finishAttempt(attemptId, {
+          ...SENT,
+          outcome: "failed",
+          httpStatus: 429,
+          errorCode: 20429,
+          sid: null,
+        });
+      }
+      expect(await journal.finishRunIfDone(run.id)).toBe(true);
+      const candidates = [];
+      for await (const c of retryCandidates(journal.sql, run.id, 2)) candidates.push(c.idx);
+      expect(candidates).toEqual([0, 1, 2]);
+      await journal.sql.session(async (session) => {
+        const { selection, moved } = await requeueRows(session, run.id, async function* (tx) {
+          for await (const c of retryCandidates(tx, run.id, 2)) {
+            if (c.idx !== 1) yield { kind: "retry" as const, idx: c.idx, state: c.state };
+          }
+        });
+        expect(moved).toBe(2);
+        const again = [];
+        for await (const r of selection.pendingRows(1)) again.push(r.idx);
+        expect(again).toEqual([0, 2]);
+        expect(await selection.counts()).toMatchObject({ pending: 2 });
+      });
+      expect((await journal.getRun(run.id))?.phase).toBe("ready");
+      expect(await errorGroups(journal, run.id)).toMatchObject([
+        { stage: "send", state: "pending", code: 20429, status: 429, count: 2 },
+        { stage: "send", state: "failed", code: 20429, status: 429, count: 1 },
+      ]);
+    });
+
+    it("reconciles: in-doubt rows by page, recipient and run; known sids; settled either way", async () => {
+      const other = await journal.createRun({ ...NEW_RUN, identity: "other" });
+      await journal.insertRows(other.id, [row(0, { to: "+14155550100" })]);
+      await journal.beginAttempt(other.id, 0);
+      await journal.recoverInFlight(other.id);
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [
+        row(0, { to: "+14155550100" }),
+        row(1, { to: "+14155550100" }),
+        row(2),
+      ]);
+      for (const idx of [0, 1, 2]) await journal.beginAttempt(run.id, idx);
+      await journal.recoverInFlight(run.id);
+      const pages = [];
+      for await (const page of inDoubtPages(journal, run.id, 2)) pages.push(page.map((r) => r.idx));
+      expect(pages).toEqual([[0, 1], [2]]);
+      expect(await inDoubtRecipients(journal, run.id)).toEqual(["+14155550100", "+14155551002"]);
+      const to = await inDoubtTo(journal, run.id, "+14155550100");
+      expect(to.map((r) => r.idx)).toEqual([0, 1]);
+      expect(to[0]!.lastEndedAt).not.toBeNull();
+      const elsewhere = await inDoubtElsewhere(journal, run.id, "+14155550100", "messages");
+      expect(elsewhere.map((r) => r.runId)).toEqual([other.id]);
+      expect(
+        await settleSent(journal, run.id, 0, { sid: "SMa", status: "sent", duplicates: ["SMb"] }),
+      ).toBe(true);
+      expect([...(await knownSids(journal, "+14155550100"))].sort()).toEqual(["SMa", "SMb"]);
+      expect(await settlePending(journal, run.id, 1, "not found")).toBe(true);
+      expect(await settlePending(journal, run.id, 1, "not found")).toBe(false);
+      expect(await journal.counts(run.id)).toMatchObject({ sent: 1, pending: 1, in_doubt: 1 });
+    });
+
+    it("records delivery once, never older over newer, and suppresses on the code", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1, { api: "lookup" })]);
+      const { attemptId } = await journal.beginAttempt(run.id, 0);
+      await journal.finishAttempt(attemptId, SENT);
+      const waiting = [];
+      for await (const r of rowsAwaitingDelivery(journal, run.id, 10, ["messages"]))
+        waiting.push(r);
+      expect(waiting).toHaveLength(1);
+      const delivered = await applyDelivery(journal, waiting[0]!, {
+        status: "undelivered",
+        errorCode: 30006,
+        suppress: { code: 30006, reason: "landline" },
+      });
+      expect(delivered).toEqual({ recorded: true, suppressed: true });
+      const older = await applyDelivery(journal, waiting[0]!, {
+        status: "sent",
+        errorCode: null,
+        suppress: null,
+      });
+      expect(older.recorded).toBe(false);
+      expect(await countSuppressionsByRun(journal, run.id)).toBe(1);
+      expect((await journal.suppressionOf("+14155551000"))?.reason).toBe("landline");
+      expect(await journal.hasSuppressions()).toBe(true);
+      const remaining = [];
+      for await (const r of rowsAwaitingDelivery(journal, run.id)) remaining.push(r);
+      expect(remaining).toHaveLength(0);
+    });
+
+    it("keeps a suppression list: added once, listed, removed", async () => {
+      const entry = (number: string) => ({ number, code: null, reason: "by hand", runId: null });
+      expect(await addSuppressions(journal, [entry("+14155550001"), entry("+14155550002")])).toBe(
+        2,
+      );
+      expect(await addSuppressions(journal, [entry("+14155550001")])).toBe(0);
+      expect((await listSuppressions(journal)).map((s) => s.number)).toEqual([
+        "+14155550001",
+        "+14155550002",
+      ]);
+      expect(await removeSuppression(journal, "+14155550001")).toBe(true);
+      expect(await removeSuppression(journal, "+14155550001")).toBe(false);
+    });
+
+    it("claims a run once: a second claimant is refused while the lock is held, and fenced after a takeover", async () => {
+      const claimed = await claimRun(journal, async () => undefined, NEW_RUN, {
+        host: "a",
+        pid: 1,
+        isAlive: () => true,
+      });
+      expect(claimed.created).toBe(true);
+      await expect(
+        claimRun(journal, (tx) => journal.getRun(claimed.run.id, tx), NEW_RUN, {
+          host: "b",
+          pid: 2,
+        }),
+      ).rejects.toThrow(/is being worked on by process 1/);
+      await journal.insertRows(claimed.run.id, [row(0), row(1)]);
+      await journal.beginAttempt(claimed.run.id, 0);
+      // Another process breaks the lock (its own journal, as on another host).
+      // The test cluster needs no password, so the printed URL opens it.
+      const other = await Journal.open(journal.path);
+      try {
+        const taken = await acquireRunLock(other, claimed.run.id, { breakLock: true, host: "b" });
+        expect((await lockHolder(journal.sql, claimed.run.id))?.host).toBe("b");
+        await expect(journal.beginAttempt(claimed.run.id, 1)).rejects.toThrow(FENCED);
+        expect(await claimed.lock.check()).toBe(false);
+        await taken.release();
+        expect(await lockHolder(journal.sql, claimed.run.id)).toBeUndefined();
+      } finally {
+        await other.close();
+        await claimed.lock.release();
+      }
+    });
+
+    it("deletes a run that sent nothing, and refuses one that did", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0)]);
+      await journal.deleteUnsentRun(run.id);
+      expect(await journal.getRun(run.id)).toBeUndefined();
+      const sent = await journal.createRun(NEW_RUN);
+      await journal.insertRows(sent.id, [row(0)]);
+      await journal.beginAttempt(sent.id, 0);
+      await expect(journal.deleteUnsentRun(sent.id)).rejects.toThrow(/has attempts/);
+    });
+  });
+});
