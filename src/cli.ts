@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type CommandEnv, processEnv } from "./commands/commandEnv.js";
 import { shellQuote } from "./core/shellQuote.js";
 import { CliError, ExitCode } from "./errors.js";
+import { isPostgresUrl, parsePostgresUrl } from "./journal/postgresUrl.js";
 import type { InFlight } from "./pipeline/dispatch.js";
 
 const VERSION = "0.1.0";
@@ -132,8 +133,17 @@ export async function run(argv: string[], env: CommandEnv): Promise<number> {
   return exitCode;
 }
 
+/** The command as typed, to print as the one to run again: a journal URL loses its password. */
 function invocation(args: readonly string[]): string {
-  return ["twilio-bulk", ...args.map(shellQuote)].join(" ");
+  const shown = args.map((arg, i) => {
+    const flag = args[i - 1] === "--journal";
+    const inline = arg.startsWith("--journal=");
+    const value = inline ? arg.slice("--journal=".length) : arg;
+    if (!(flag || inline) || !isPostgresUrl(value)) return arg;
+    const url = parsePostgresUrl(value).shown;
+    return inline ? `--journal=${url}` : url;
+  });
+  return ["twilio-bulk", ...shown.map(shellQuote)].join(" ");
 }
 
 /** What --rate and --max-attempts govern: every API's requests unless a command says otherwise. */

@@ -57,7 +57,7 @@ describe("a --journal that cannot be opened (exit 73)", () => {
   // Root may write anywhere: permissions prove nothing there.
   it.skipIf(process.getuid?.() === 0)("a read-only file, a read-only directory", async () => {
     const file = join(temp.path, "ro.db");
-    new Journal(file).close();
+    await (await Journal.open(file)).close();
     chmodSync(file, 0o400);
     expectCannotOpen(await dryRun(file), file, /permission denied|read-only/);
     const dir = join(temp.path, "ro");
@@ -68,9 +68,9 @@ describe("a --journal that cannot be opened (exit 73)", () => {
 });
 
 describe("a journal another process holds past the busy timeout (exit 75)", () => {
-  it("maps better-sqlite3's SQLITE_BUSY to a temporary failure with a hint", () => {
+  it("maps better-sqlite3's SQLITE_BUSY to a temporary failure with a hint", async () => {
     const path = join(temp.path, "j.db");
-    new Journal(path).close();
+    await (await Journal.open(path)).close();
     const holder = new Database(path);
     const waiter = new Database(path, { timeout: 0 });
     let busy: unknown;

@@ -32,19 +32,19 @@ describe("the api and result_json migration", () => {
       .run();
     raw.close();
 
-    const journal = new Journal(path);
+    const journal = await Journal.open(path);
     try {
       const rows = [];
       for await (const row of journal.rowsInState(1, "pending")) rows.push(row);
       expect(rows).toMatchObject([
         { api: "messages", to: "+12025550101", request: { body: "hi" } },
       ]);
-      expect(journal.apisOf(1)).toEqual(["messages"]);
+      expect(await journal.apisOf(1)).toEqual(["messages"]);
       expect(journal.db.prepare("SELECT result_json FROM rows").get()).toEqual({
         result_json: null,
       });
     } finally {
-      journal.close();
+      await journal.close();
     }
   });
 });

@@ -97,18 +97,18 @@ const row = (idx: number, dedupeKey: string | null): NewRow => ({
 });
 
 describe("dedupe keys", () => {
-  it("find the earliest row with the key, as 16 bytes, through the recipient's rows", () => {
+  it("find the earliest row with the key, as 16 bytes, through the recipient's rows", async () => {
     const path = join(dir.path, "j.db");
-    const journal = new Journal(path);
-    const runId = newTestRun(journal);
-    const other = newTestRun(journal);
-    expect(journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBeUndefined();
-    journal.insertRows(runId, [row(0, "a".repeat(64)), row(1, "k"), row(2, null)]);
-    journal.insertRows(runId, [row(3, "k")]);
-    expect(journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBe(2);
-    expect(journal.findDuplicateLine(runId, "k", TO)).toBe(3);
-    expect(journal.findDuplicateLine(runId, "b".repeat(64), TO)).toBeUndefined();
-    expect(journal.findDuplicateLine(other, "k", TO)).toBeUndefined();
+    const journal = await Journal.open(path);
+    const runId = await newTestRun(journal);
+    const other = await newTestRun(journal);
+    expect(await journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBeUndefined();
+    await journal.insertRows(runId, [row(0, "a".repeat(64)), row(1, "k"), row(2, null)]);
+    await journal.insertRows(runId, [row(3, "k")]);
+    expect(await journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBe(2);
+    expect(await journal.findDuplicateLine(runId, "k", TO)).toBe(3);
+    expect(await journal.findDuplicateLine(runId, "b".repeat(64), TO)).toBeUndefined();
+    expect(await journal.findDuplicateLine(other, "k", TO)).toBeUndefined();
     const stored = journal.db.prepare("SELECT dedupe_key FROM rows ORDER BY idx").pluck().all();
     expect(stored).toEqual([
       Buffer.from("a".repeat(32), "hex"),
@@ -117,13 +117,13 @@ describe("dedupe keys", () => {
       expect.any(Buffer),
     ]);
     expect((stored[1] as Buffer).length).toBe(16);
-    journal.close();
+    await journal.close();
 
     // Another connection, with no filter of its own, asks the journal.
-    const reopened = new Journal(path);
-    expect(reopened.findDuplicateLine(runId, "k", TO)).toBe(3);
-    expect(reopened.findDuplicateLine(runId, "k", "+14155559999")).toBeUndefined();
-    reopened.close();
+    const reopened = await Journal.open(path);
+    expect(await reopened.findDuplicateLine(runId, "k", TO)).toBe(3);
+    expect(await reopened.findDuplicateLine(runId, "k", "+14155559999")).toBeUndefined();
+    await reopened.close();
   });
 });
 
@@ -149,7 +149,7 @@ describe("a journal written by schema version 1", () => {
       .run(TO, JSON.stringify(request), JSON.stringify({ to: TO }), "f".repeat(64));
     old.close();
 
-    const journal = new Journal(path);
+    const journal = await Journal.open(path);
     expect(journal.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const indexes = journal.db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'rows'")
@@ -159,6 +159,6 @@ describe("a journal written by schema version 1", () => {
     const pending = [];
     for await (const r of journal.rowsInState(1, "pending")) pending.push(r.request);
     expect(pending).toEqual([request]);
-    journal.close();
+    await journal.close();
   });
 });

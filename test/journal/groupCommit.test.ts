@@ -3,6 +3,8 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GroupCommit } from "../../src/journal/groupCommit.js";
 import { openDatabase } from "../../src/journal/openDatabase.js";
+import type { SqlQueries } from "../../src/journal/sql/sqlClient.js";
+import { SqliteClient } from "../../src/journal/sql/sqliteClient.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 let dir: ReturnType<typeof makeTempDir>;
@@ -24,8 +26,8 @@ function setup() {
 describe("GroupCommit", () => {
   it("resolves a write only once another connection can see it", async () => {
     const { db, reader, seen } = setup();
-    const commits = new GroupCommit(db);
-    const written = commits.write(() => db.prepare("INSERT INTO t VALUES (1)").run().changes);
+    const commits = new GroupCommit(new SqliteClient(db));
+    const written = commits.write(async (tx) => (await tx.run("INSERT INTO t VALUES (1)")).changes);
     expect(seen()).toEqual([]);
     await expect(written).resolves.toBe(1);
     expect(seen()).toEqual([1]);
@@ -35,8 +37,9 @@ describe("GroupCommit", () => {
 
   it("commits the writes of one turn together, in order, each failing alone", async () => {
     const { db, reader, seen } = setup();
-    const commits = new GroupCommit(db);
-    const insert = (x: number) => () => db.prepare("INSERT INTO t VALUES (?)").run(x).changes;
+    const commits = new GroupCommit(new SqliteClient(db));
+    const insert = (x: number) => async (tx: SqlQueries) =>
+      (await tx.run("INSERT INTO t VALUES (?)", [x])).changes;
     const results = await Promise.allSettled([
       commits.write(insert(1)),
       commits.write(insert(1)),

@@ -28,37 +28,37 @@ const row = (idx: number, extra: Partial<NewRow> = {}): NewRow => ({
 });
 
 describe("opening a journal", () => {
-  it("uses WAL with synchronous=FULL, a busy timeout and foreign keys, on every open", () => {
+  it("uses WAL with synchronous=FULL, a busy timeout and foreign keys, on every open", async () => {
     const path = join(dir.path, "j.db");
     for (let i = 0; i < 2; i++) {
-      const journal = new Journal(path);
+      const journal = await Journal.open(path);
       expect(journal.db.pragma("journal_mode", { simple: true })).toBe("wal");
       expect(journal.db.pragma("synchronous", { simple: true })).toBe(2);
       expect(journal.db.pragma("foreign_keys", { simple: true })).toBe(1);
       expect(journal.db.pragma("busy_timeout", { simple: true })).toBeGreaterThanOrEqual(5000);
       expect(journal.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-      journal.close();
+      await journal.close();
     }
   });
 
-  it("creates the file and its -wal and -shm companions readable by the owner only", () => {
+  it("creates the file and its -wal and -shm companions readable by the owner only", async () => {
     const path = join(dir.path, "nested", "state", "j.db");
-    const journal = new Journal(path);
-    newTestRun(journal);
+    const journal = await Journal.open(path);
+    await newTestRun(journal);
     for (const file of [path, `${path}-wal`, `${path}-shm`]) {
       expect((statSync(file).mode & 0o777).toString(8)).toBe("600");
     }
     expect((statSync(join(dir.path, "nested", "state")).mode & 0o777).toString(8)).toBe("700");
-    journal.close();
+    await journal.close();
   });
 
-  it("refuses a journal written by a newer schema", () => {
+  it("refuses a journal written by a newer schema", async () => {
     const path = join(dir.path, "j.db");
-    new Journal(path).close();
+    await (await Journal.open(path)).close();
     const raw = new Database(path);
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
-    expect(() => new Journal(path)).toThrow(/schema version/);
+    await expect(Journal.open(path)).rejects.toThrow(/schema version/);
   });
 
   it.each([
@@ -73,19 +73,19 @@ describe("opening a journal", () => {
 });
 
 describe("the attempt protocol", () => {
-  it("commits the attempt as in flight before the call, and the outcome after", () => {
+  it("commits the attempt as in flight before the call, and the outcome after", async () => {
     const path = join(dir.path, "j.db");
-    const journal = new Journal(path);
-    const runId = newTestRun(journal);
-    journal.insertRows(runId, [row(0), row(1)]);
-    const { attemptId, n } = journal.beginAttempt(runId, 0);
+    const journal = await Journal.open(path);
+    const runId = await newTestRun(journal);
+    await journal.insertRows(runId, [row(0), row(1)]);
+    const { attemptId, n } = await journal.beginAttempt(runId, 0);
     expect(n).toBe(1);
     // A second connection (another process) sees the in-flight attempt already committed.
     const other = new Database(path, { readonly: true });
     expect(other.prepare("SELECT outcome FROM attempts WHERE id = ?").get(attemptId)).toEqual({
       outcome: "in_flight",
     });
-    journal.finishAttempt(attemptId, {
+    await journal.finishAttempt(attemptId, {
       outcome: "sent",
       httpStatus: 201,
       errorCode: null,
@@ -98,16 +98,16 @@ describe("the attempt protocol", () => {
       sid: "SM1",
     });
     other.close();
-    expect(journal.counts(runId)).toMatchObject({ sent: 1, pending: 1 });
-    journal.close();
+    expect(await journal.counts(runId)).toMatchObject({ sent: 1, pending: 1 });
+    await journal.close();
   });
 
-  it("keeps a retried row pending and counts its attempts", () => {
-    const journal = new Journal(join(dir.path, "j.db"));
-    const runId = newTestRun(journal);
-    journal.insertRows(runId, [row(0)]);
-    const first = journal.beginAttempt(runId, 0);
-    journal.finishAttempt(first.attemptId, {
+  it("keeps a retried row pending and counts its attempts", async () => {
+    const journal = await Journal.open(join(dir.path, "j.db"));
+    const runId = await newTestRun(journal);
+    await journal.insertRows(runId, [row(0)]);
+    const first = await journal.beginAttempt(runId, 0);
+    await journal.finishAttempt(first.attemptId, {
       outcome: "retry",
       httpStatus: 429,
       errorCode: 20429,
@@ -115,44 +115,44 @@ describe("the attempt protocol", () => {
       sid: null,
       twilioStatus: null,
     });
-    expect(journal.counts(runId).pending).toBe(1);
-    expect(journal.beginAttempt(runId, 0).n).toBe(2);
-    journal.close();
+    expect((await await journal.counts(runId)).pending).toBe(1);
+    expect((await await journal.beginAttempt(runId, 0)).n).toBe(2);
+    await journal.close();
   });
 
-  it("turns attempts left in flight by a dead process into in_doubt rows, never pending", () => {
+  it("turns attempts left in flight by a dead process into in_doubt rows, never pending", async () => {
     const path = join(dir.path, "j.db");
-    const journal = new Journal(path);
-    const runId = newTestRun(journal);
-    journal.insertRows(runId, [row(0), row(1), row(2)]);
-    journal.beginAttempt(runId, 0);
-    journal.beginAttempt(runId, 2);
-    journal.close();
+    const journal = await Journal.open(path);
+    const runId = await newTestRun(journal);
+    await journal.insertRows(runId, [row(0), row(1), row(2)]);
+    await journal.beginAttempt(runId, 0);
+    await journal.beginAttempt(runId, 2);
+    await journal.close();
 
-    const reopened = new Journal(path);
-    expect(reopened.recoverInFlight(runId)).toBe(2);
-    expect(reopened.counts(runId)).toMatchObject({ in_doubt: 2, pending: 1 });
-    expect(() => reopened.beginAttempt(runId, 0)).toThrow(/not pending/);
-    reopened.close();
+    const reopened = await Journal.open(path);
+    expect(await reopened.recoverInFlight(runId)).toBe(2);
+    expect(await reopened.counts(runId)).toMatchObject({ in_doubt: 2, pending: 1 });
+    await expect(reopened.beginAttempt(runId, 0)).rejects.toThrow(/not pending/);
+    await reopened.close();
   });
 
-  it("puts a read-only API's attempt left in flight back to pending: it changed nothing", () => {
+  it("puts a read-only API's attempt left in flight back to pending: it changed nothing", async () => {
     const path = join(dir.path, "j.db");
-    const journal = new Journal(path);
-    const runId = newTestRun(journal);
+    const journal = await Journal.open(path);
+    const runId = await newTestRun(journal);
     const lookup: NewRow = {
       ...row(1),
       api: "lookup",
       request: { phoneNumber: "+14155551001", fields: "line_type_intelligence" },
     };
-    journal.insertRows(runId, [row(0), lookup]);
-    journal.beginAttempt(runId, 0);
-    journal.beginAttempt(runId, 1);
-    journal.close();
+    await journal.insertRows(runId, [row(0), lookup]);
+    await journal.beginAttempt(runId, 0);
+    await journal.beginAttempt(runId, 1);
+    await journal.close();
 
-    const reopened = new Journal(path);
-    expect(reopened.recoverInFlight(runId, ["lookup"])).toBe(1);
-    expect(reopened.counts(runId)).toMatchObject({ in_doubt: 1, pending: 1 });
+    const reopened = await Journal.open(path);
+    expect(await reopened.recoverInFlight(runId, ["lookup"])).toBe(1);
+    expect(await reopened.counts(runId)).toMatchObject({ in_doubt: 1, pending: 1 });
     const attempts = reopened.db
       .prepare("SELECT row_idx, outcome FROM attempts WHERE run_id = ? ORDER BY row_idx")
       .all(runId);
@@ -161,23 +161,23 @@ describe("the attempt protocol", () => {
       { row_idx: 1, outcome: "retry" },
     ]);
     // Asked again as its next attempt.
-    expect(reopened.beginAttempt(runId, 1).n).toBe(2);
-    reopened.close();
+    expect((await reopened.beginAttempt(runId, 1)).n).toBe(2);
+    await reopened.close();
   });
 
   it("pages pending rows in file order while rows are written between pages", async () => {
-    const journal = new Journal(join(dir.path, "j.db"));
-    const runId = newTestRun(journal);
-    journal.insertRows(
+    const journal = await Journal.open(join(dir.path, "j.db"));
+    const runId = await newTestRun(journal);
+    await journal.insertRows(
       runId,
       Array.from({ length: 25 }, (_, i) => row(i)),
     );
-    journal.markRunReady(runId, { hash: "h", bytes: 1, identity: "id" });
+    await journal.markRunReady(runId, { hash: "h", bytes: 1, identity: "id" });
     const seen: number[] = [];
     for await (const r of journal.rowsInState(runId, "pending", 10)) {
       seen.push(r.idx);
-      const { attemptId } = journal.beginAttempt(runId, r.idx);
-      journal.finishAttempt(attemptId, {
+      const { attemptId } = await journal.beginAttempt(runId, r.idx);
+      await journal.finishAttempt(attemptId, {
         outcome: "sent",
         httpStatus: 201,
         errorCode: null,
@@ -187,8 +187,8 @@ describe("the attempt protocol", () => {
       });
     }
     expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    expect(journal.finishRunIfDone(runId)).toBe(true);
-    expect(journal.getRun(runId)?.phase).toBe("finished");
-    journal.close();
+    expect(await journal.finishRunIfDone(runId)).toBe(true);
+    expect((await await journal.getRun(runId))?.phase).toBe("finished");
+    await journal.close();
   });
 });

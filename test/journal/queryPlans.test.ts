@@ -16,7 +16,7 @@ import {
   settlePending,
   settleSent,
 } from "../../src/journal/reconcileQueries.js";
-import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
+import { type RequeueAction, requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
 import { newTestRun, pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
@@ -36,10 +36,10 @@ const row = (idx: number) => pendingRow(idx, TO);
 
 /** Runs `use` on a journal with one small run, and returns the plan of every statement it prepared. */
 async function plansOf(use: (journal: Journal, runId: number) => Promise<void> | void) {
-  const journal = new Journal(join(dir.path, "journal.db"));
+  const journal = await Journal.open(join(dir.path, "journal.db"));
   try {
-    const runId = newTestRun(journal);
-    journal.insertRows(runId, [row(0), row(1), row(2)]);
+    const runId = await newTestRun(journal);
+    await journal.insertRows(runId, [row(0), row(1), row(2)]);
     const sources: string[] = [];
     const prepare = journal.db.prepare.bind(journal.db);
     journal.db.prepare = ((sql: string) => {
@@ -56,7 +56,7 @@ async function plansOf(use: (journal: Journal, runId: number) => Promise<void> |
       return { sql, plan: plan.map((p) => p.detail) };
     });
   } finally {
-    journal.close();
+    await journal.close();
   }
 }
 
@@ -77,12 +77,12 @@ describe("query plans", () => {
   it("reconcile's queries use an index per recipient (in every run) and per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(inDoubtPages(journal, runId));
-      knownSids(journal, TO);
-      inDoubtElsewhere(journal, runId + 1, TO, "messages");
-      inDoubtRecipients(journal, runId, "messages");
-      inDoubtTo(journal, runId, TO, "messages");
-      settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
-      settlePending(journal, runId, 1, "not found");
+      await knownSids(journal, TO);
+      await inDoubtElsewhere(journal, runId + 1, TO, "messages");
+      await inDoubtRecipients(journal, runId, "messages");
+      await inDoubtTo(journal, runId, TO, "messages");
+      await settleSent(journal, runId, 0, { sid: "SM1", status: "sent", duplicates: [] });
+      await settlePending(journal, runId, 1, "not found");
     });
     expect(plans.length).toBeGreaterThanOrEqual(4);
     expect(wholeRunReads(plans)).toEqual([]);
@@ -96,8 +96,8 @@ describe("query plans", () => {
   });
 
   it("the pre-flight's duplicate look-up reads the recipient's rows only", async () => {
-    const plans = await plansOf((journal, runId) => {
-      expect(journal.findDuplicateLine(runId, "k1", TO)).toBe(3);
+    const plans = await plansOf(async (journal, runId) => {
+      expect(await journal.findDuplicateLine(runId, "k1", TO)).toBe(3);
     });
     expect(plans).toHaveLength(1);
     expect(wholeRunReads(plans)).toEqual([]);
@@ -107,29 +107,32 @@ describe("query plans", () => {
   it("status's and retry's queries use an index per row", async () => {
     const plans = await plansOf(async (journal, runId) => {
       await drain(rowsAwaitingDelivery(journal, runId));
-      recordDelivery(
+      await recordDelivery(
         journal,
         { runId, idx: 0, to: TO, sid: "SM1" },
         { status: "delivered", errorCode: null, suppress: null },
       );
-      await drain(retryCandidates(journal, runId));
-      const { selection } = requeueRows(journal, runId, [
+      await drain(retryCandidates(journal.sql, runId));
+      const actions: RequeueAction[] = [
         { kind: "skip", idx: 2, reason: "suppressed" },
         { kind: "retry", idx: 0, state: "failed" },
         { kind: "retry", idx: 1, state: "sent" },
         { kind: "retry", idx: 2, state: "pending" },
-      ]);
+      ];
+      const { selection } = await requeueRows(journal.sql, runId, async function* () {
+        yield* actions;
+      });
       await drain(selection.pendingRows());
-      selection.counts();
+      await selection.counts();
     });
     expect(plans.length).toBeGreaterThanOrEqual(8);
     expect(wholeRunReads(plans)).toEqual([]);
   });
 
   it("listen's queries find a callback's row by its sid through an index", async () => {
-    const plans = await plansOf((journal, runId) => {
-      rowBySid(journal, "SM1");
-      applyDelivery(
+    const plans = await plansOf(async (journal, runId) => {
+      await rowBySid(journal, "SM1");
+      await applyDelivery(
         journal,
         { runId, idx: 0, to: TO, sid: "SM1" },
         { status: "sent", errorCode: null, suppress: null },

@@ -9,21 +9,21 @@ import { describeTakeOver } from "../../src/journal/lockMessages.js";
 import {
   acquireRunLock,
   DEFAULT_LEASE_MS,
-  FENCED,
   lockHolder,
   type TakeOver,
 } from "../../src/journal/runLock.js";
+import { FENCED } from "../../src/journal/runLockFence.js";
 import { pendingRow } from "../support/journalRows.js";
 import { makeTempDir } from "../support/tempDir.js";
 
 let dir: ReturnType<typeof makeTempDir>;
 let journal: Journal;
-beforeEach(() => {
+beforeEach(async () => {
   dir = makeTempDir();
-  journal = new Journal(join(dir.path, "j.db"));
+  journal = await Journal.open(join(dir.path, "j.db"));
 });
-afterEach(() => {
-  journal.close();
+afterEach(async () => {
+  await journal.close();
   dir.remove();
 });
 
@@ -41,9 +41,9 @@ function deadPid(): number {
   return child.pid!;
 }
 
-function lockError(fn: () => unknown): CliError {
+async function lockError(attempt: Promise<unknown>): Promise<CliError> {
   try {
-    fn();
+    await attempt;
   } catch (error) {
     if (error instanceof CliError) return error;
     throw error;
@@ -51,59 +51,61 @@ function lockError(fn: () => unknown): CliError {
   throw new Error("expected the lock to be refused");
 }
 
+const holder = (runId: number) => lockHolder(journal.sql, runId);
+
 describe("acquireRunLock", () => {
-  it("records this process as the holder, and release removes it", () => {
-    const run = journal.createRun(newRun());
-    const lock = acquireRunLock(journal, run.id);
-    expect(lockHolder(journal, run.id)).toMatchObject({ pid: process.pid, host: hostname() });
-    lock.release();
-    lock.release();
-    expect(lockHolder(journal, run.id)).toBeUndefined();
+  it("records this process as the holder, and release removes it", async () => {
+    const run = await journal.createRun(newRun());
+    const lock = await acquireRunLock(journal, run.id);
+    expect(await holder(run.id)).toMatchObject({ pid: process.pid, host: hostname() });
+    await lock.release();
+    await lock.release();
+    expect(await holder(run.id)).toBeUndefined();
   });
 
-  it("refuses a run held by a live process with exit 75, naming pid, host and since when", () => {
-    const run = journal.createRun(newRun());
+  it("refuses a run held by a live process with exit 75, naming pid, host and since when", async () => {
+    const run = await journal.createRun(newRun());
     const since = Date.now();
-    const held = acquireRunLock(journal, run.id, { pid: process.ppid, now: () => since });
-    const error = lockError(() => acquireRunLock(journal, run.id));
+    const held = await acquireRunLock(journal, run.id, { pid: process.ppid, now: () => since });
+    const error = await lockError(acquireRunLock(journal, run.id));
     expect(error.exitCode).toBe(ExitCode.tempFail);
     expect(error.message).toContain(`process ${process.ppid} on host ${hostname()}`);
     expect(error.message).toContain(`since ${new Date(since).toISOString()}`);
     expect(error.hint).toMatch(/kill/);
-    held.release();
+    await held.release();
   });
 
-  it("refuses a second lock by the same process too", () => {
-    const run = journal.createRun(newRun());
-    const lock = acquireRunLock(journal, run.id);
-    expect(lockError(() => acquireRunLock(journal, run.id)).exitCode).toBe(75);
-    lock.release();
+  it("refuses a second lock by the same process too", async () => {
+    const run = await journal.createRun(newRun());
+    const lock = await acquireRunLock(journal, run.id);
+    expect((await lockError(acquireRunLock(journal, run.id))).exitCode).toBe(75);
+    await lock.release();
   });
 
-  it("takes over a lock recorded under its own pid by an earlier life of that pid", () => {
-    const run = journal.createRun(newRun());
+  it("takes over a lock recorded under its own pid by an earlier life of that pid", async () => {
+    const run = await journal.createRun(newRun());
     // What a container's pid 1 leaves behind after kill -9: a row naming the pid we now have.
     journal.db
       .prepare("INSERT INTO run_locks (run_id, pid, host, acquired_at) VALUES (?, ?, ?, 0)")
       .run(run.id, process.pid, hostname());
-    const lock = acquireRunLock(journal, run.id);
-    expect(lockHolder(journal, run.id)?.pid).toBe(process.pid);
-    lock.release();
+    const lock = await acquireRunLock(journal, run.id);
+    expect((await holder(run.id))?.pid).toBe(process.pid);
+    await lock.release();
   });
 
-  it("takes over a lock whose holder died on this host", () => {
-    const run = journal.createRun(newRun());
-    acquireRunLock(journal, run.id, { pid: deadPid() });
-    const lock = acquireRunLock(journal, run.id);
-    expect(lockHolder(journal, run.id)?.pid).toBe(process.pid);
-    lock.release();
+  it("takes over a lock whose holder died on this host", async () => {
+    const run = await journal.createRun(newRun());
+    await acquireRunLock(journal, run.id, { pid: deadPid() });
+    const lock = await acquireRunLock(journal, run.id);
+    expect((await holder(run.id))?.pid).toBe(process.pid);
+    await lock.release();
   });
 
-  it("refuses a lock held on another host while its lease runs, saying when it lapses", () => {
-    const run = journal.createRun(newRun());
+  it("refuses a lock held on another host while its lease runs, saying when it lapses", async () => {
+    const run = await journal.createRun(newRun());
     const at = Date.now();
-    acquireRunLock(journal, run.id, { pid: deadPid(), host: "elsewhere", now: () => at });
-    const error = lockError(() => acquireRunLock(journal, run.id));
+    await acquireRunLock(journal, run.id, { pid: deadPid(), host: "elsewhere", now: () => at });
+    const error = await lockError(acquireRunLock(journal, run.id));
     expect(error.exitCode).toBe(75);
     expect(error.message).toContain("on host elsewhere");
     const iso = (ms: number) => new Date(ms).toISOString();
@@ -114,12 +116,12 @@ describe("acquireRunLock", () => {
     expect(error.hint).not.toContain("DELETE");
   });
 
-  it("takes over a lock on another host whose lease lapsed, telling whom it took it from", () => {
-    const run = journal.createRun(newRun());
+  it("takes over a lock on another host whose lease lapsed, telling whom it took it from", async () => {
+    const run = await journal.createRun(newRun());
     const past = Date.now() - 2 * DEFAULT_LEASE_MS;
-    acquireRunLock(journal, run.id, { pid: 4242, host: "pod-a", now: () => past });
+    await acquireRunLock(journal, run.id, { pid: 4242, host: "pod-a", now: () => past });
     const taken: TakeOver[] = [];
-    const lock = acquireRunLock(journal, run.id, { onTakeOver: (t) => taken.push(t) });
+    const lock = await acquireRunLock(journal, run.id, { onTakeOver: (t) => taken.push(t) });
     expect(taken).toEqual([
       {
         runId: run.id,
@@ -130,33 +132,38 @@ describe("acquireRunLock", () => {
     expect(describeTakeOver(taken[0]!)).toMatch(
       /took over the lock of run \d+ from process 4242 on host pod-a \(held since .*\): its lease lapsed at /,
     );
-    expect(lockHolder(journal, run.id)).toMatchObject({ pid: process.pid, host: hostname() });
-    lock.release();
+    expect(await holder(run.id)).toMatchObject({ pid: process.pid, host: hostname() });
+    await lock.release();
   });
 
-  it("judges the lease by the holder's length, not its own", () => {
-    const run = journal.createRun(newRun());
+  it("judges the lease by the holder's length, not its own", async () => {
+    const run = await journal.createRun(newRun());
     const at = Date.now() - 5000;
-    acquireRunLock(journal, run.id, { host: "pod-a", pid: 1, leaseMs: 10_000, now: () => at });
-    expect(lockError(() => acquireRunLock(journal, run.id, { leaseMs: 1000 })).exitCode).toBe(75);
+    await acquireRunLock(journal, run.id, {
+      host: "pod-a",
+      pid: 1,
+      leaseMs: 10_000,
+      now: () => at,
+    });
+    expect((await lockError(acquireRunLock(journal, run.id, { leaseMs: 1000 }))).exitCode).toBe(75);
   });
 
-  it("refuses a lock on another host that has no lease (an older twilio-bulk's), pointing at --break-lock", () => {
-    const run = journal.createRun(newRun());
+  it("refuses a lock on another host that has no lease (an older twilio-bulk's), pointing at --break-lock", async () => {
+    const run = await journal.createRun(newRun());
     journal.db
       .prepare("INSERT INTO run_locks (run_id, pid, host, acquired_at) VALUES (?, 7, 'old-box', 0)")
       .run(run.id);
-    const error = lockError(() => acquireRunLock(journal, run.id));
+    const error = await lockError(acquireRunLock(journal, run.id));
     expect(error.message).toContain("process 7 on host old-box (since 1970-01-01T00:00:00.000Z)");
     expect(error.hint).toContain("no heartbeat");
     expect(error.hint).toContain("--break-lock");
   });
 
-  it("with breakLock takes over a live holder, saying rows could be sent twice", () => {
-    const run = journal.createRun(newRun());
-    acquireRunLock(journal, run.id, { pid: process.ppid, host: "pod-b" });
+  it("with breakLock takes over a live holder, saying rows could be sent twice", async () => {
+    const run = await journal.createRun(newRun());
+    await acquireRunLock(journal, run.id, { pid: process.ppid, host: "pod-b" });
     const taken: TakeOver[] = [];
-    const lock = acquireRunLock(journal, run.id, {
+    const lock = await acquireRunLock(journal, run.id, {
       breakLock: true,
       onTakeOver: (t) => taken.push(t),
     });
@@ -164,91 +171,93 @@ describe("acquireRunLock", () => {
     expect(describeTakeOver(taken[0]!)).toMatch(
       /warning: --break-lock .* rows could be sent twice/,
     );
-    lock.release();
+    await lock.release();
   });
 
-  it("locks runs independently", () => {
-    const a = journal.createRun(newRun("a"));
-    const b = journal.createRun(newRun("b"));
-    acquireRunLock(journal, a.id, { pid: process.ppid });
-    const lock = acquireRunLock(journal, b.id);
-    lock.release();
+  it("locks runs independently", async () => {
+    const a = await journal.createRun(newRun("a"));
+    const b = await journal.createRun(newRun("b"));
+    await acquireRunLock(journal, a.id, { pid: process.ppid });
+    const lock = await acquireRunLock(journal, b.id);
+    await lock.release();
   });
 });
 
 describe("claimRun", () => {
-  it("creates the run already locked when none is found", () => {
-    const claim = claimRun(journal, () => undefined, newRun());
+  it("creates the run already locked when none is found", async () => {
+    const claim = await claimRun(journal, async () => undefined, newRun());
     expect(claim.created).toBe(true);
     expect(claim.run.phase).toBe("preparing");
-    expect(lockHolder(journal, claim.run.id)?.pid).toBe(process.pid);
-    claim.lock.release();
+    expect((await holder(claim.run.id))?.pid).toBe(process.pid);
+    await claim.lock.release();
   });
 
-  it("locks the run it finds", () => {
-    const run = journal.createRun(newRun());
-    const claim = claimRun(journal, () => journal.getRun(run.id), newRun());
+  it("locks the run it finds", async () => {
+    const run = await journal.createRun(newRun());
+    const claim = await claimRun(journal, (tx) => journal.getRun(run.id, tx), newRun());
     expect(claim).toMatchObject({ created: false, run: { id: run.id } });
-    expect(lockHolder(journal, run.id)?.pid).toBe(process.pid);
-    claim.lock.release();
+    expect((await holder(run.id))?.pid).toBe(process.pid);
+    await claim.lock.release();
   });
 
-  it("creates nothing when the run it finds is held", () => {
-    const run = journal.createRun(newRun());
-    acquireRunLock(journal, run.id, { pid: process.ppid });
-    expect(() => claimRun(journal, () => journal.getRun(run.id), newRun())).toThrow(CliError);
-    expect(journal.listRuns()).toHaveLength(1);
+  it("creates nothing when the run it finds is held", async () => {
+    const run = await journal.createRun(newRun());
+    await acquireRunLock(journal, run.id, { pid: process.ppid });
+    await expect(claimRun(journal, (tx) => journal.getRun(run.id, tx), newRun())).rejects.toThrow(
+      CliError,
+    );
+    expect(await journal.listRuns()).toHaveLength(1);
   });
 
-  it("ignores a stale lock row left for an id SQLite hands out again", () => {
-    const run = journal.createRun(newRun());
-    acquireRunLock(journal, run.id, { pid: process.ppid });
-    journal.deleteUnsentRun(run.id);
-    const claim = claimRun(journal, () => undefined, newRun());
+  it("ignores a stale lock row left for an id SQLite hands out again", async () => {
+    const run = await journal.createRun(newRun());
+    await acquireRunLock(journal, run.id, { pid: process.ppid });
+    await journal.deleteUnsentRun(run.id);
+    const claim = await claimRun(journal, async () => undefined, newRun());
     expect(claim.run.id).toBe(run.id);
-    expect(lockHolder(journal, run.id)?.pid).toBe(process.pid);
-    claim.lock.release();
+    expect((await holder(run.id))?.pid).toBe(process.pid);
+    await claim.lock.release();
   });
 });
 
 describe("the lease", () => {
   it("is renewed by a heartbeat while the lock is held, and not after release", async () => {
-    const run = journal.createRun(newRun());
+    const run = await journal.createRun(newRun());
     let clock = 1_000;
-    const lock = acquireRunLock(journal, run.id, { leaseMs: 40, now: () => clock });
+    const lock = await acquireRunLock(journal, run.id, { leaseMs: 40, now: () => clock });
     clock = 2_000;
-    await until(() => lockHolder(journal, run.id)?.renewedAt === 2_000);
-    expect(lockHolder(journal, run.id)?.acquiredAt).toBe(1_000);
-    lock.release();
-    expect(lockHolder(journal, run.id)).toBeUndefined();
+    await until(async () => (await holder(run.id))?.renewedAt === 2_000);
+    expect((await holder(run.id))?.acquiredAt).toBe(1_000);
+    await lock.release();
+    expect(await holder(run.id)).toBeUndefined();
   });
 
   it("once taken over: the heartbeat aborts `lost` (exit 75, naming the new holder) and no new attempt is recorded", async () => {
-    const run = journal.createRun(newRun());
-    journal.insertRows(run.id, [pendingRow(0), pendingRow(1)]);
-    const lock = acquireRunLock(journal, run.id, { leaseMs: 40 });
-    const first = journal.beginAttempt(run.id, 0);
+    const run = await journal.createRun(newRun());
+    await journal.insertRows(run.id, [pendingRow(0), pendingRow(1)]);
+    const lock = await acquireRunLock(journal, run.id, { leaseMs: 40 });
+    const first = await journal.beginAttempt(run.id, 0);
     expect(first.n).toBe(1);
 
-    const other = new Journal(journal.path);
-    const taker = acquireRunLock(other, run.id, { breakLock: true, pid: 99, host: "pod-b" });
+    const other = await Journal.open(journal.path);
+    const taker = await acquireRunLock(other, run.id, { breakLock: true, pid: 99, host: "pod-b" });
     // The fence holds before any heartbeat: the attempt is refused in its own transaction.
-    expect(() => journal.beginAttempt(run.id, 1)).toThrow(FENCED);
+    await expect(journal.beginAttempt(run.id, 1)).rejects.toThrow(FENCED);
     await until(() => lock.lost.aborted);
     const reason = lock.lost.reason as CliError;
     expect(reason.exitCode).toBe(75);
     expect(reason.message).toMatch(/was taken over by process 99 on host pod-b/);
-    expect(lock.check()).toBe(false);
+    expect(await lock.check()).toBe(false);
     // Release leaves the new holder's lock alone.
-    lock.release();
-    expect(lockHolder(journal, run.id)?.pid).toBe(99);
+    await lock.release();
+    expect((await holder(run.id))?.pid).toBe(99);
     expect(other.db.prepare("SELECT count(*) AS n FROM attempts").get()).toEqual({ n: 1 });
-    taker.release();
-    other.close();
+    await taker.release();
+    await other.close();
   });
 });
 
 /** Waits for a condition the code under test brings about by itself (a timer), never for a time. */
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 5));
 }

@@ -18,15 +18,15 @@ const BEFORE_WINDOW = Date.parse("2026-12-02T01:59:57Z");
 
 async function setUp(zones: (string | null)[]) {
   const sim = await fx.simulator();
-  const journal = new Journal(fx.journalPath());
-  const run = journal.createRun({
+  const journal = await Journal.open(fx.journalPath());
+  const run = await journal.createRun({
     name: null,
     inputPath: "list.csv",
     inputFormat: "csv",
     options: {},
     identity: "test",
   });
-  journal.insertRows(
+  await journal.insertRows(
     run.id,
     zones.map((zone, idx) => {
       const to = `+1202555${String(1000 + idx)}`;
@@ -77,7 +77,7 @@ describe("sendRows with quiet hours", () => {
         },
       });
       expect(sim.messages()).toHaveLength(3);
-      expect(journal.counts(runId)).toMatchObject({ sent: 3, pending: 3 });
+      expect(await journal.counts(runId)).toMatchObject({ sent: 3, pending: 3 });
       expect(result.held).toEqual({
         rows: 3,
         resumeAt: Date.parse("2026-12-02T13:00:00Z"),
@@ -86,7 +86,7 @@ describe("sendRows with quiet hours", () => {
       });
     } finally {
       api.close();
-      journal.close();
+      await journal.close();
     }
   });
 
@@ -121,7 +121,7 @@ describe("sendRows with quiet hours", () => {
       });
     } finally {
       api.close();
-      journal.close();
+      await journal.close();
     }
   });
 });

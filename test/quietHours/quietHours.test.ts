@@ -90,14 +90,14 @@ describe("send --quiet-hours", () => {
     expect(summary.resume).toContain("--quiet-hours");
     expect(sim.messages().map((m) => m.to)).toEqual(["+12025550103"]);
 
-    const journal = new Journal(fx.journalPath());
+    const journal = await Journal.open(fx.journalPath());
     try {
       const invalid = journal.db
         .prepare("SELECT line, reason FROM rows WHERE state = 'invalid'")
         .all() as { line: number; reason: string }[];
       expect(invalid).toEqual([{ line: 5, reason: expect.stringMatching(/Mars\/Olympus_Mons/) }]);
     } finally {
-      journal.close();
+      await journal.close();
     }
 
     // The text output says the same to a person reading cron's mail.

@@ -172,9 +172,9 @@ describe("reconcile", () => {
     const list = fx.file("list.csv", csvList(2));
     const send = ["send", list, "--from", FROM, "--rate", "1000", "--api-url", sim.url];
     await runInProcess(send, { env: fx.env(sim, { TWILIO_AUTH_TOKEN: "wrong" }) });
-    const journal = new Journal(fx.journalPath());
-    journal.beginAttempt(1, 0); // committed, then the process "died" before its request
-    journal.close();
+    const journal = await Journal.open(fx.journalPath());
+    await journal.beginAttempt(1, 0); // committed, then the process "died" before its request
+    await journal.close();
     const result = await runInProcess(["reconcile", "--grace", "0s", "--api-url", sim.url], {
       env: fx.env(sim),
     });
@@ -198,15 +198,15 @@ describe("reconcile", () => {
 
   it("exits 75 while another process works on the run", async () => {
     const { reconcile } = await inDoubtRun(1, "drop");
-    const journal = new Journal(fx.journalPath());
-    const lock = acquireRunLock(journal, 1, { pid: process.ppid });
+    const journal = await Journal.open(fx.journalPath());
+    const lock = await acquireRunLock(journal, 1, { pid: process.ppid });
     try {
       const result = await reconcile();
       expect(result.code).toBe(75);
       expect(result.stderr).toContain(`process ${process.ppid}`);
     } finally {
-      lock.release();
-      journal.close();
+      await lock.release();
+      await journal.close();
     }
   });
 

@@ -38,10 +38,10 @@ async function setup(n: number, clock: FakeClock) {
       return real.list(query, limit);
     },
   };
-  const journal = new Journal(fx.journalPath());
-  const close = () => {
+  const journal = await Journal.open(fx.journalPath());
+  const close = async () => {
     real.close();
-    journal.close();
+    await journal.close();
   };
   return { journal, messenger, close };
 }
@@ -64,9 +64,9 @@ describe("reconcileRows", () => {
       expect(result).toMatchObject({ checked: 6, sent: 6, pending: 0, lookups: 6 });
       const gaps = messenger.starts.slice(1).map((t, i) => t - messenger.starts[i]!);
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(500 - 1e-6);
-      expect(journal.counts(1).sent).toBe(6);
+      expect((await journal.counts(1)).sent).toBe(6);
     } finally {
-      close();
+      await close();
     }
   });
 
@@ -91,9 +91,9 @@ describe("reconcileRows", () => {
         signal: controller.signal,
       });
       expect(result).toMatchObject({ interrupted: true, lookups: 1, sent: 1 });
-      expect(journal.counts(1)).toMatchObject({ sent: 1, in_doubt: 4 });
+      expect(await journal.counts(1)).toMatchObject({ sent: 1, in_doubt: 4 });
     } finally {
-      close();
+      await close();
     }
   });
 });

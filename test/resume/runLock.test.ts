@@ -31,14 +31,14 @@ function lockRows(): number {
   }
 }
 
-function holdLock(options: { pid?: number; host?: string } = {}) {
-  const journal = new Journal(fx.journalPath());
-  const lock = acquireRunLock(journal, 1, options);
+async function holdLock(options: { pid?: number; host?: string } = {}) {
+  const journal = await Journal.open(fx.journalPath());
+  const lock = await acquireRunLock(journal, 1, options);
   return {
     journal,
-    release() {
-      lock.release();
-      journal.close();
+    async release() {
+      await lock.release();
+      await journal.close();
     },
   };
 }
@@ -46,7 +46,7 @@ function holdLock(options: { pid?: number; host?: string } = {}) {
 describe("the run lock", () => {
   it("makes a second process on the same run exit 75 at once, naming the holder", async () => {
     const { sim, args } = await pendingRun();
-    const held = holdLock();
+    const held = await holdLock();
     const before = sim.creates().length;
     try {
       const second = await runCli(args, { env: fx.env(sim) });
@@ -59,7 +59,7 @@ describe("the run lock", () => {
       expect(second.stderr).toContain(`kill ${process.pid}`);
       expect(sim.creates()).toHaveLength(before);
     } finally {
-      held.release();
+      await held.release();
     }
     const after = await runCli(args, { env: fx.env(sim) });
     expect(after.code, after.stderr).toBe(0);
@@ -69,7 +69,7 @@ describe("the run lock", () => {
   it("is taken over when its holder died, without any clean-up", async () => {
     const { sim, args } = await pendingRun();
     const dead = spawnSync(process.execPath, ["-e", ""]).pid;
-    holdLock({ pid: dead });
+    await holdLock({ pid: dead });
     const result = await runCli(args, { env: fx.env(sim) });
     expect(result.code, result.stderr).toBe(0);
     expect(sim.messages()).toHaveLength(5);
@@ -77,7 +77,7 @@ describe("the run lock", () => {
 
   it("is refused when held on another host, with a way out", async () => {
     const { sim, args } = await pendingRun();
-    holdLock({ host: "build-7" });
+    await holdLock({ host: "build-7" });
     const result = await runCli(args, { env: fx.env(sim) });
     expect(result.code).toBe(75);
     expect(result.stderr).toContain("on host build-7");
@@ -240,8 +240,8 @@ describe("the lock's lease, across hosts", () => {
 describe("--break-lock", () => {
   it("lets retry and reconcile take a run over from a holder they cannot check, recovering its attempts in flight as in doubt", async () => {
     const { sim } = await pendingRun();
-    const held = holdLock({ host: "build-7" });
-    held.journal.beginAttempt(1, 0);
+    const held = await holdLock({ host: "build-7" });
+    await held.journal.beginAttempt(1, 0);
     const env = fx.env(sim, { TWILIO_BULK_API_URL: sim.url });
     try {
       const refused = await runCli(["retry", "--state", "pending"], { env });
@@ -258,16 +258,16 @@ describe("--break-lock", () => {
       expect(sim.messages()).toHaveLength(4);
       expect(retried.stdout).not.toContain("--break-lock");
 
-      const again = holdLock({ host: "build-8" });
+      const again = await holdLock({ host: "build-8" });
       const reconciled = await runCli(["reconcile", "--break-lock", "--grace", "0s"], { env });
       expect(reconciled.stderr).toContain("--break-lock took the lock of run 1 from process");
       expect(reconciled.stderr).toContain("on host build-8");
       expect(reconciled.code, reconciled.stderr).not.toBe(75);
       // Its lookup did not find the row in doubt, which goes back to pending (grace 0).
       expect(readJournal(fx.journalPath()).rows[0]?.state).toBe("pending");
-      again.release();
+      await again.release();
     } finally {
-      held.release();
+      await held.release();
     }
     expect(lockRows()).toBe(0);
   });

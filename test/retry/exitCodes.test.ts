@@ -90,16 +90,16 @@ describe("retry exits", () => {
     const sim = await fx.simulator();
     await rateLimitedRun(sim);
     const creates = sim.creates().length;
-    const journal = new Journal(fx.journalPath());
-    const lock = acquireRunLock(journal, 1);
+    const journal = await Journal.open(fx.journalPath());
+    const lock = await acquireRunLock(journal, 1);
     try {
       const result = await cli(sim, ["retry", "--status", "429"]);
       expect(result.code).toBe(75);
       expect(result.stderr).toMatch(/run 1 is being worked on by process \d+/);
       expect(sim.creates().length).toBe(creates);
     } finally {
-      lock.release();
-      journal.close();
+      await lock.release();
+      await journal.close();
     }
   });
 });

@@ -14,13 +14,13 @@ import { makeTempDir } from "../support/tempDir.js";
 let dir: ReturnType<typeof makeTempDir>;
 let journal: Journal;
 let runId: number;
-beforeEach(() => {
+beforeEach(async () => {
   dir = makeTempDir();
-  journal = new Journal(join(dir.path, "j.db"));
-  runId = newTestRun(journal);
+  journal = await Journal.open(join(dir.path, "j.db"));
+  runId = await newTestRun(journal);
 });
-afterEach(() => {
-  journal.close();
+afterEach(async () => {
+  await journal.close();
   dir.remove();
 });
 
@@ -37,10 +37,10 @@ const SHAPES = [
 
 const number = (idx: number) => `+1202555${String(1000 + idx)}`;
 
-function seed(count: number): void {
+async function seed(count: number): Promise<void> {
   const rows: NewRow[] = [];
   for (let idx = 0; idx < count; idx++) rows.push(pendingRow(idx, number(idx)));
-  journal.insertRows(runId, rows);
+  await journal.insertRows(runId, rows);
   const set = journal.db.prepare(
     "UPDATE rows SET state = ?, http_status = ?, error_code = ? WHERE run_id = ? AND idx = ?",
   );
@@ -48,7 +48,7 @@ function seed(count: number): void {
     const shape = SHAPES[idx % SHAPES.length]!;
     set.run(shape.state, shape.http, shape.code, runId, idx);
     if ("suppressed" in shape) {
-      addSuppression(journal, {
+      await addSuppression(journal, {
         number: number(idx),
         code: 21610,
         reason: "opted out",
@@ -73,12 +73,10 @@ describe("retry's selection, page by page", () => {
   );
 
   it.each([1, 2, 3, 7, 1000])("is the same with pages of %i rows", async (pageSize) => {
-    seed(ROWS);
+    await seed(ROWS);
     const tally = emptyTally();
-    const { selection, moved } = requeueRows(
-      journal,
-      runId,
-      selectRetryRows(journal, runId, BY_429, tally, pageSize),
+    const { selection, moved } = await requeueRows(journal.sql, runId, (tx) =>
+      selectRetryRows(journal, runId, BY_429, tally, { pageSize, q: tx }),
     );
     expect(moved).toBe(expected.length);
     expect(describeChoice({ ...tally, selected: moved })).toEqual({
@@ -94,7 +92,7 @@ describe("retry's selection, page by page", () => {
       counts: null,
     });
     expect(await idxsOf(selection.pendingRows(pageSize))).toEqual(expected);
-    expect(selection.counts()).toMatchObject({ pending: expected.length, failed: 0 });
+    expect(await selection.counts()).toMatchObject({ pending: expected.length, failed: 0 });
     const skipped = journal.db
       .prepare("SELECT idx FROM rows WHERE run_id = ? AND state = 'skipped' ORDER BY idx")
       .all(runId) as { idx: number }[];
@@ -102,11 +100,9 @@ describe("retry's selection, page by page", () => {
   });
 
   it("sends only the rows still pending, reading the next page after the last one sent", async () => {
-    seed(ROWS);
-    const { selection } = requeueRows(
-      journal,
-      runId,
-      selectRetryRows(journal, runId, BY_429, emptyTally(), 2),
+    await seed(ROWS);
+    const { selection } = await requeueRows(journal.sql, runId, (tx) =>
+      selectRetryRows(journal, runId, BY_429, emptyTally(), { pageSize: 2, q: tx }),
     );
     const sent: number[] = [];
     const mark = journal.db.prepare("UPDATE rows SET state = 'sent' WHERE run_id = ? AND idx = ?");
@@ -117,21 +113,21 @@ describe("retry's selection, page by page", () => {
       if (row.idx === 7) mark.run(runId, 14);
     }
     expect(sent).toEqual(expected.filter((idx) => idx !== 14));
-    expect(selection.counts()).toMatchObject({ pending: 0, sent: expected.length });
+    expect(await selection.counts()).toMatchObject({ pending: 0, sent: expected.length });
   });
 
   it("starts afresh for the next retry on the same connection", async () => {
-    seed(ROWS);
-    requeueRows(journal, runId, selectRetryRows(journal, runId, BY_429, emptyTally(), 3));
+    await seed(ROWS);
+    await requeueRows(journal.sql, runId, (tx) =>
+      selectRetryRows(journal, runId, BY_429, emptyTally(), { pageSize: 3, q: tx }),
+    );
     const byState: RetryFilter = {
       states: new Set(["failed"]),
       statuses: new Set([500]),
       codes: new Set(),
     };
-    const { selection, moved } = requeueRows(
-      journal,
-      runId,
-      selectRetryRows(journal, runId, byState, emptyTally(), 3),
+    const { selection, moved } = await requeueRows(journal.sql, runId, (tx) =>
+      selectRetryRows(journal, runId, byState, emptyTally(), { pageSize: 3, q: tx }),
     );
     const fives = Array.from({ length: ROWS }, (_, idx) => idx).filter((i) => i % 7 === 5);
     expect(moved).toBe(fives.length);

@@ -19,12 +19,13 @@ export function pendingRow(idx: number, to = `+1415555${String(1000 + idx)}`): N
 }
 
 /** A new run of `list.csv` in the journal, ready for rows: its id. */
-export function newTestRun(journal: Journal): number {
-  return journal.createRun({
+export async function newTestRun(journal: Journal): Promise<number> {
+  const run = await journal.createRun({
     name: null,
     inputPath: "list.csv",
     inputFormat: "csv",
     options: {},
     identity: "id",
-  }).id;
+  });
+  return run.id;
 }
