@@ -1,8 +1,34 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * The CLI tests that see the journal only through the commands and test/support's readJournal:
+ * run a second time on a PostgreSQL journal, so the same commands are shown to give the same
+ * outputs and exit codes on both (the rest read or write the SQLite file itself, or test
+ * SQLite's own behaviour). The journal's operations run on both in test/journal.
+ */
+const ON_BOTH_BACKENDS = [
+  "test/resume/runIdentity.test.ts",
+  "test/resume/editedList.test.ts",
+  "test/report/csvRoundTrip.test.ts",
+  "test/report/report.test.ts",
+  "test/suppress/suppress.test.ts",
+  "test/cli/stdin.test.ts",
+  "test/cli/exitCodes.test.ts",
+  "test/operations/mixedList.test.ts",
+  "test/operations/lookup.test.ts",
+  "test/operations/outcomes.test.ts",
+  "test/operations/verifyStudio.test.ts",
+  "test/operations/runDefaults.test.ts",
+  "test/operations/messages.test.ts",
+  "test/send/dryRunRows.test.ts",
+  "test/send/outcomes.test.ts",
+  "test/send/statusCallback.test.ts",
+  "test/send/senders.test.ts",
+  "test/send/preflight.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // One throwaway PostgreSQL for the whole run: tests ask test/support/postgres.ts for a database.
     globalSetup: ["test/support/postgresGlobalSetup.ts"],
     // Child-process and kill tests run real processes; the 2-core CI machine needs headroom.
@@ -14,5 +40,16 @@ export default defineConfig({
     reporters: process.env.CI
       ? ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]]
       : ["default"],
+    projects: [
+      { extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ON_BOTH_BACKENDS,
+          env: { TWILIO_BULK_TEST_BACKEND: "postgres" },
+        },
+      },
+    ],
   },
 });

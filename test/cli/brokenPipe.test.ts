@@ -41,7 +41,7 @@ describe("a closed stdout pipe", () => {
     expect(result.code, result.stderr).toBe(130);
     expect(result.stderr).toContain("SIGPIPE: standard output was closed");
     expect(result.stderr).not.toMatch(/internal error|EPIPE|\n\s+at /);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows).toHaveLength(40);
     expect(rows.filter((r) => r.state === "in_doubt")).toEqual([]);
     const sent = rows.filter((r) => r.state === "sent").length;

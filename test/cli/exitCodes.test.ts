@@ -31,7 +31,7 @@ describe("send exits", () => {
     const result = await send(sim, list);
 
     expect(result.code).toBe(0);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "sent",
       "sent",
       "skipped",
@@ -47,7 +47,7 @@ describe("send exits", () => {
     const result = await send(sim, list);
 
     expect(result.code).toBe(1);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "sent",
       "failed",
       "invalid",

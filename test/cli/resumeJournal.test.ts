@@ -57,7 +57,7 @@ describe("the resume command of an interrupted stdin send", () => {
       env,
     });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(readJournal(journal).rows.map((r) => r.state)).toEqual(Array(10).fill("sent"));
+    expect((await readJournal(journal)).rows.map((r) => r.state)).toEqual(Array(10).fill("sent"));
   });
 
   it.each([

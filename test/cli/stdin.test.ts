@@ -37,7 +37,10 @@ describe("send -", () => {
 
     expect(result.code).toBe(0);
     expect(sim.messages().map((m) => m.body)).toEqual(["one", "two"]);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual(["sent", "sent"]);
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
+      "sent",
+      "sent",
+    ]);
 
     // The same list piped again under the same name is that run, already finished.
     const again = await sendStdin(sim, ndjson, ["--format", "ndjson", "--run", "nightly-1"]);

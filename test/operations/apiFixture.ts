@@ -1,7 +1,6 @@
-import Database from "better-sqlite3";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, type SendFixture } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, type SendFixture } from "../support/simulatorFixture.js";
 
 /** Well-formed sids the simulator takes as existing. */
 export const FLOW = `FW${"a".repeat(32)}`;
@@ -46,15 +45,9 @@ export interface ApiRow {
 }
 
 /** The journal's rows with their API and kept answer, read with plain SQL. */
-export function apiRows(path: string): ApiRow[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db
-      .prepare(
-        "SELECT api, state, reason, sid, twilio_status, error_code, attempts, result_json FROM rows ORDER BY run_id, idx",
-      )
-      .all() as ApiRow[];
-  } finally {
-    db.close();
-  }
+export function apiRows(path: string): Promise<ApiRow[]> {
+  return queryJournal<ApiRow>(
+    path,
+    "SELECT api, state, reason, sid, twilio_status, error_code, attempts, result_json FROM rows ORDER BY run_id, idx",
+  );
 }

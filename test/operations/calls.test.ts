@@ -18,7 +18,7 @@ describe("calls", () => {
     const sim = await fx.simulator();
     const sent = await sendList(fx, sim, list("+12025550101", "+15005550002"), ["--api", "calls"]);
     expect(sent.code).toBe(1);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.api, r.state, r.error_code])).toEqual([
       ["calls", "sent", null],
       ["calls", "failed", 21214],
@@ -48,23 +48,23 @@ describe("calls", () => {
     );
     expect(sent.code).toBe(78);
     expect(sent.stderr).toContain("21212");
-    expect(apiRows(fx.journalPath()).filter((r) => r.state === "pending").length).toBeGreaterThan(
-      0,
-    );
+    expect(
+      (await apiRows(fx.journalPath())).filter((r) => r.state === "pending").length,
+    ).toBeGreaterThan(0);
   });
 
   it("an answer lost after Twilio placed the call is in doubt; reconcile finds it by To and From", async () => {
     const sim = await fx.simulator({ dropRate: 1 });
     const sent = await sendList(fx, sim, list("+12025550101", "+12025550102"), ["--api", "calls"]);
     expect(sent.code).toBe(3);
-    expect(apiRows(fx.journalPath()).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
+    expect((await apiRows(fx.journalPath())).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
     sim.setOptions({ dropRate: 0 });
 
     const reconciled = await runInProcess(["reconcile", "--rate", "1000", "--api-url", sim.url], {
       env: fx.env(sim),
     });
     expect(reconciled.code, reconciled.stderr).toBe(0);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
     expect(rows.map((r) => r.sid).sort()).toEqual(
       sim
@@ -84,7 +84,7 @@ describe("calls", () => {
       { env: fx.env(sim) },
     );
     expect(reconciled.stdout).toContain("not found, pending again        1");
-    expect(apiRows(fx.journalPath()).map((r) => r.state)).toEqual(["pending"]);
+    expect((await apiRows(fx.journalPath())).map((r) => r.state)).toEqual(["pending"]);
     expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(0);
     expect(sim.calls()).toHaveLength(1);
   });
@@ -102,7 +102,7 @@ describe("calls", () => {
     const reconciled = await reconcile(sim, ["--grace", "0s"]);
     expect(reconciled.code, reconciled.stderr).toBe(3);
     expect(reconciled.stdout).toContain("cannot tell them apart");
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
     expect(rows.map((r) => r.sid)).toEqual([null, null]);
 
@@ -123,7 +123,7 @@ describe("calls", () => {
 
     const reconciled = await reconcile(sim);
     expect(reconciled.code, reconciled.stderr).toBe(0);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.state, r.sid])).toEqual([
       ["sent", earlier!.sid],
       ["sent", own!.sid],
@@ -144,7 +144,7 @@ describe("calls", () => {
       expect(reconciled.code, reconciled.stdout).toBe(3);
       expect(reconciled.stdout).toContain("cannot tell them apart");
     }
-    expect(apiRows(fx.journalPath()).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
+    expect((await apiRows(fx.journalPath())).map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
     await sendList(fx, sim, file, ["--api", "calls"]);
     expect(sim.calls()).toHaveLength(2);
   });
@@ -172,7 +172,7 @@ describe("calls", () => {
 
     const reconciled = await reconcile(sim, ["--grace", "0s"]);
     expect(reconciled.stdout, reconciled.stderr).toContain("not found, pending again        1");
-    expect(apiRows(fx.journalPath())[0]!.state).toBe("pending");
+    expect((await apiRows(fx.journalPath()))[0]!.state).toBe("pending");
   });
 });
 

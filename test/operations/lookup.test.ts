@@ -22,7 +22,7 @@ describe("lookup", () => {
       "--suppress-landlines",
     ]);
     expect(sent.code, sent.stderr).toBe(0);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.state, r.sid, r.twilio_status])).toEqual([
       ["sent", null, "valid"],
       ["sent", null, "valid"],
@@ -42,11 +42,10 @@ describe("lookup", () => {
     await runInProcess(["send", texts, "--from", FROM, "--rate", "1000", "--api-url", sim.url], {
       env: fx.env(sim),
     });
-    expect(
-      apiRows(fx.journalPath())
-        .slice(3)
-        .map((r) => r.state),
-    ).toEqual(["skipped", "sent"]);
+    expect((await apiRows(fx.journalPath())).slice(3).map((r) => r.state)).toEqual([
+      "skipped",
+      "sent",
+    ]);
   });
 
   it("suppresses nothing without --suppress-landlines", async () => {
@@ -65,7 +64,7 @@ describe("lookup", () => {
       "2",
     ]);
     expect(sent.code).toBe(1);
-    const [row] = apiRows(fx.journalPath());
+    const [row] = await apiRows(fx.journalPath());
     expect([row?.state, row?.attempts]).toEqual(["failed", 2]);
     expect(sim.creates().map((c) => c.outcome)).toEqual(["dropped", "dropped"]);
   });
@@ -79,7 +78,7 @@ describe("lookup", () => {
       "2",
     ]);
     expect(sent.code).toBe(1);
-    const [row] = apiRows(fx.journalPath());
+    const [row] = await apiRows(fx.journalPath());
     expect([row?.state, row?.attempts, row?.error_code]).toEqual(["failed", 2, 20500]);
   });
 });

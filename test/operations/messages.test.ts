@@ -13,7 +13,7 @@ describe("messages", () => {
     );
     const sent = await sendList(fx, sim, list);
     expect(sent.code, sent.stderr).toBe(0);
-    const [row] = apiRows(fx.journalPath());
+    const [row] = await apiRows(fx.journalPath());
     expect([row?.api, row?.state]).toEqual(["messages", "sent"]);
     expect(sim.messages().map((m) => [m.to, m.from])).toEqual([
       ["whatsapp:+12025550101", "whatsapp:+15005550006"],

@@ -25,7 +25,7 @@ describe("a list with one row per API", () => {
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain("by API: messages 1, calls 1, lookup 1, verify 1, studio 1");
 
-    const journaled = apiRows(fx.journalPath());
+    const journaled = await apiRows(fx.journalPath());
     expect(journaled.map((r) => [r.api, r.state])).toEqual([
       ["messages", "sent"],
       ["calls", "sent"],

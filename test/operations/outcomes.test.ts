@@ -16,7 +16,7 @@ describe("outcomes by API", () => {
     const list = fx.file("contacts.csv", `to\n${numbers(25)}\n`);
     const sent = await sendList(fx, sim, list, ["--api", "studio", "--max-attempts", "10"]);
     expect(sent.code, sent.stderr).toBe(0);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.every((r) => r.state === "sent")).toBe(true);
     expect(rows.some((r) => r.attempts > 1)).toBe(true);
     expect(sim.executions()).toHaveLength(25);
@@ -31,7 +31,7 @@ describe("outcomes by API", () => {
     );
     const sent = await sendList(fx, sim, list, ["--max-attempts", "5"]);
     expect(sent.code).toBe(3);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.api, r.state, r.attempts, r.error_code])).toEqual([
       ["calls", "in_doubt", 1, 20500],
       ["verify", "in_doubt", 1, 20500],
@@ -43,7 +43,7 @@ describe("outcomes by API", () => {
     const list = fx.file("twice.csv", "to,step\n+12025550101,1\n+12025550101,2\n");
     const sent = await sendList(fx, sim, list, ["--api", "studio"]);
     expect(sent.code).toBe(1);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.error_code])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.error_code])).toEqual([
       ["sent", null],
       ["failed", 20409],
     ]);
@@ -57,7 +57,7 @@ describe("outcomes by API", () => {
     );
     const sent = await sendList(fx, sim, list);
     expect(sent.code).toBe(1);
-    expect(apiRows(fx.journalPath()).map((r) => [r.api, r.state, r.reason])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.api, r.state, r.reason])).toEqual([
       ["fax", "invalid", "api `fax` is not one of messages, calls, lookup, verify, studio"],
       ["verify", "invalid", "channel must be one of sms, call, email, whatsapp, got `pigeon`"],
       [

@@ -44,7 +44,7 @@ describe("reconcile and other runs' rows", () => {
     await reconcile(sim, ["--run", "1"]);
     const second = await reconcile(sim, ["--run", "2"]);
     expect(second.stdout).toMatch(/could be this row's or another in-doubt row's/);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
     expect(rows.map((r) => r.sid)).toEqual([null, null]);
     // Neither went back to pending, so resuming the latest run sends nothing.
@@ -65,7 +65,7 @@ describe("reconcile and other runs' rows", () => {
     crashMidRequest(fx, 2);
     const first = await reconcile(sim, ["--run", "1"]);
     expect(first.stdout).toMatch(/could be this row's or another in-doubt row's/);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.sid])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.sid])).toEqual([
       ["in_doubt", null],
       ["pending", null],
     ]);
@@ -81,7 +81,7 @@ describe("reconcile and other runs' rows", () => {
     expect(sim.messages()).toHaveLength(1);
     crashMidRequest(fx, 2);
     await reconcile(sim, ["--run", "1"]);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.sid])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.sid])).toEqual([
       ["in_doubt", null],
       ["pending", null],
     ]);
@@ -100,7 +100,7 @@ describe("reconcile and rows to one number", () => {
     sim.setOptions({ dropRate: 0 });
     const done = await reconcile(sim, []);
     expect(done.stdout).not.toMatch(/duplicate/i);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     const twice = [rows[0]!, rows.at(-1)!];
     expect(twice.map((r) => r.state)).toEqual(["sent", "sent"]);
     const sids = sim
@@ -120,7 +120,7 @@ describe("reconcile and rows to one number", () => {
     expect((await sendList(fx, sim, list)).code).toBe(3);
     sim.setOptions({ dropRate: 0 });
     await reconcile(sim, []);
-    const [row] = apiRows(fx.journalPath());
+    const [row] = await apiRows(fx.journalPath());
     expect([row?.state, row?.sid]).toEqual(["sent", sim.messages()[0]?.sid]);
     await sendList(fx, sim, list);
     expect(sim.messages()).toHaveLength(1);
@@ -140,7 +140,7 @@ describe("reconcile and the attempt's window", () => {
     ).run();
     db.close();
     await reconcile(sim, []);
-    const [row] = apiRows(fx.journalPath());
+    const [row] = await apiRows(fx.journalPath());
     expect([row?.state, row?.sid]).toEqual(["sent", sim.messages()[0]?.sid]);
   });
 });

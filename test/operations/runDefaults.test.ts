@@ -20,7 +20,7 @@ describe("a sid Twilio does not find (20404)", () => {
     const file = csv("to,flow_sid", `+12025550101,${UNKNOWN_FLOW}`, "+12025550102,");
     const sent = await sendList(fx, sim, file, ["--api", "studio"]);
     expect(sent.code, sent.stderr).toBe(1);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.error_code])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.error_code])).toEqual([
       ["failed", 20404],
       ["sent", null],
     ]);
@@ -45,7 +45,7 @@ describe("a sid Twilio does not find (20404)", () => {
     );
     const sent = await sendList(fx, sim, file, ["--api", "verify", "--channel", "sms"]);
     expect(sent.code, sent.stderr).toBe(1);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.error_code])).toEqual([
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.error_code])).toEqual([
       ["failed", 20404],
       ["sent", null],
       ["sent", null],
@@ -64,7 +64,7 @@ describe("a sid Twilio does not find (20404)", () => {
       UNKNOWN_SERVICE,
     ]);
     expect(sent.code).toBe(78);
-    expect(apiRows(fx.journalPath()).some((r) => r.state === "pending")).toBe(true);
+    expect((await apiRows(fx.journalPath())).some((r) => r.state === "pending")).toBe(true);
   });
 });
 
@@ -84,7 +84,7 @@ describe("Verify's per-number blocks", () => {
       "3",
     ]);
     expect(sent.code).toBe(1);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.slice(0, 5).map((r) => r.state)).toEqual(Array(5).fill("sent"));
     expect([rows[5]?.state, rows[5]?.error_code, rows[5]?.attempts]).toEqual(["failed", 60203, 1]);
     expect(sim.creates()).toHaveLength(6);
@@ -110,7 +110,9 @@ describe("--suppress-landlines", () => {
       "--allow-duplicates",
     ]);
     expect(sent.code, sent.stderr).toBe(0);
-    const results = apiRows(fx.journalPath()).map((r) => JSON.parse(r.result_json ?? "null"));
+    const results = (await apiRows(fx.journalPath())).map((r) =>
+      JSON.parse(r.result_json ?? "null"),
+    );
     expect(results.map((r) => r.lineType)).toEqual(["landline", "landline", "mobile"]);
     const suppressed = await runInProcess(["suppress", "list", "--json"], { env: fx.env(sim) });
     expect((JSON.parse(suppressed.stdout) as { number: string }[]).map((s) => s.number)).toEqual([

@@ -18,7 +18,7 @@ describe("verify", () => {
     const file = numbers("to", "+12025550101", "+15005550009");
     const sent = await sendList(fx, sim, file, ["--api", "verify", "--channel", "sms"]);
     expect(sent.code).toBe(1);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.api, r.state, r.twilio_status, r.error_code])).toEqual([
       ["verify", "sent", "pending", null],
       ["verify", "failed", null, 60205],
@@ -35,7 +35,7 @@ describe("verify", () => {
     const reconciled = await reconcile(sim.url, fx.env(sim));
     expect(reconciled.code).toBe(3);
     expect(reconciled.stdout).toContain("Twilio cannot list verifications");
-    expect(apiRows(fx.journalPath())[0]?.state).toBe("in_doubt");
+    expect((await apiRows(fx.journalPath()))[0]?.state).toBe("in_doubt");
     const report = await runInProcess(["report", "--format", "json"], { env: fx.env(sim) });
     const { byApi } = JSON.parse(report.stdout) as {
       byApi: Record<string, { errors: { state: string; action: string }[] }>;
@@ -63,7 +63,7 @@ describe("verify", () => {
     );
     expect(retried.code, retried.stderr).toBe(0);
     expect(retried.stderr).toContain("may get a duplicate");
-    expect(apiRows(fx.journalPath())[0]?.state).toBe("sent");
+    expect((await apiRows(fx.journalPath()))[0]?.state).toBe("sent");
     expect(sim.verifications()).toHaveLength(2);
   });
 });
@@ -84,7 +84,7 @@ describe("studio", () => {
         [FLOW, "+12025550102", { plan: "gold" }],
       ],
     );
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => [r.state, r.twilio_status])).toEqual([
       ["sent", "active"],
       ["sent", "active"],
@@ -99,7 +99,7 @@ describe("studio", () => {
     sim.setOptions({ dropRate: 0 });
     const reconciled = await reconcile(sim.url, fx.env(sim));
     expect(reconciled.code, reconciled.stderr).toBe(0);
-    const rows = apiRows(fx.journalPath());
+    const rows = await apiRows(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent"]);
     expect(rows.map((r) => r.sid).sort()).toEqual(
       sim
@@ -135,7 +135,9 @@ describe("studio", () => {
 
     const reconciled = await reconcile(sim.url, fx.env(sim));
     expect(reconciled.code, reconciled.stdout).toBe(0);
-    expect(apiRows(fx.journalPath()).map((r) => [r.state, r.sid])).toEqual([["sent", own!.sid]]);
+    expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.sid])).toEqual([
+      ["sent", own!.sid],
+    ]);
   });
 
   it("says in the plan that Twilio caps Studio at 20/s when --rate is above it", async () => {

@@ -20,7 +20,9 @@ async function inDoubtRun(n: number, fault: "drop" | "reset") {
   const send = ["send", list, "--from", FROM, "--rate", "1000", "--api-url", sim.url];
   const sent = await runInProcess(send, { env: fx.env(sim) });
   expect(sent.code, sent.stderr).toBe(3);
-  expect(readJournal(fx.journalPath()).rows.every((r) => r.state === "in_doubt")).toBe(true);
+  expect((await readJournal(fx.journalPath())).rows.every((r) => r.state === "in_doubt")).toBe(
+    true,
+  );
   sim.setOptions({ dropRate: 0, resetRate: 0 });
   const reconcile = (...extra: string[]) =>
     runInProcess(["reconcile", "--rate", "1000", "--api-url", sim.url, ...extra], {
@@ -58,7 +60,7 @@ describe("an in-doubt row found once in Twilio's list", () => {
     const result = await reconcile();
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/found, now sent\s+4/);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     const sids = new Map(sim.messages().map((m) => [m.to, m.sid]));
     for (const row of rows) {
       expect(row.state).toBe("sent");
@@ -112,7 +114,9 @@ describe("an in-doubt row not found", () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/still in doubt\s+3/);
     expect(result.stdout).toContain("not in Twilio's message list yet");
-    expect(readJournal(fx.journalPath()).rows.every((r) => r.state === "in_doubt")).toBe(true);
+    expect((await readJournal(fx.journalPath())).rows.every((r) => r.state === "in_doubt")).toBe(
+      true,
+    );
     expect(sim.messages()).toHaveLength(0);
   });
 
@@ -123,7 +127,7 @@ describe("an in-doubt row not found", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/not found, pending again\s+3/);
     expect(result.stdout).toContain("the `twilio-bulk send` command of this run");
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.map((r) => r.state)).toEqual(["pending", "pending", "pending"]);
     expect(rows[0]?.error_message).toBe("reconcile found no such message at Twilio");
 
@@ -158,7 +162,7 @@ describe("an in-doubt row not found", () => {
       env: fx.env(sim),
     });
     expect(result.code).toBe(1);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.map((r) => [r.state, r.sid])).toEqual([
       ["sent", sid],
       ["pending", null],
@@ -241,7 +245,7 @@ describe("a row retried after its message was not delivered", () => {
     const result = await cli("reconcile", "--grace", "0s");
     expect(result.code, result.stdout).toBe(1);
     expect(result.stdout).toMatch(/not found, pending again\s+1/);
-    const [row] = readJournal(fx.journalPath()).rows;
+    const [row] = (await readJournal(fx.journalPath())).rows;
     expect([row?.state, row?.sid]).toEqual(["pending", null]);
     expect(old?.sid).toBeDefined();
 
@@ -249,7 +253,7 @@ describe("a row retried after its message was not delivered", () => {
     const resent = await cli("send", list, "--from", FROM, "--rate", "1000");
     expect(resent.code, resent.stderr).toBe(0);
     const fresh = sim.messages().find((m) => m.sid !== old!.sid);
-    expect(readJournal(fx.journalPath()).rows[0]?.sid).toBe(fresh?.sid);
+    expect((await readJournal(fx.journalPath())).rows[0]?.sid).toBe(fresh?.sid);
   });
 
   it("does not take another row's message to the same number for its own", async () => {
@@ -261,7 +265,7 @@ describe("a row retried after its message was not delivered", () => {
     const cli = (...args: string[]) =>
       runInProcess([...args, "--api-url", sim.url], { env: fx.env(sim) });
     expect((await cli("send", list, "--from", FROM, "--rate", "1000")).code).toBe(0);
-    const first = readJournal(fx.journalPath()).rows[0]!.sid;
+    const first = (await readJournal(fx.journalPath())).rows[0]!.sid;
     // As if the second row's create had lost its answer.
     const db = new Database(fx.journalPath());
     db.exec(`UPDATE rows SET state = 'in_doubt', sid = NULL, twilio_status = NULL WHERE idx = 1;
@@ -270,7 +274,7 @@ describe("a row retried after its message was not delivered", () => {
     const result = await cli("reconcile", "--grace", "0s", "--json");
     const summary = JSON.parse(result.stdout) as { reconcile: { duplicates: unknown[] } };
     expect(summary.reconcile.duplicates).toEqual([]);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows[0]?.sid).toBe(first);
     // The second row's own message is at Twilio: it is sent with that sid, not the first row's.
     const second = sim.messages().find((m) => m.sid !== first)!.sid;
@@ -292,7 +296,7 @@ describe("what reconcile never takes for an in-doubt row's message", () => {
     const result = await runInProcess(["reconcile", "--api-url", sim.url], { env: fx.env(sim) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).not.toContain("duplicate");
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.sid)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.sid)).toEqual([
       yesterday!.sid,
       own!.sid,
     ]);
@@ -301,11 +305,11 @@ describe("what reconcile never takes for an in-doubt row's message", () => {
   it("a message created after its attempt could have ended (the timeout, plus the skew)", async () => {
     const { sim, reconcile } = await inDoubtRun(1, "reset");
     ageAttempts(60 * MIN);
-    const [row] = readJournal(fx.journalPath()).rows;
+    const [row] = (await readJournal(fx.journalPath())).rows;
     await createMessage(sim, row!.to_number!, "hello");
     const result = await reconcile();
     expect(result.stdout).toMatch(/not found, pending again\s+1/);
-    expect(readJournal(fx.journalPath()).rows.map((r) => [r.state, r.sid])).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => [r.state, r.sid])).toEqual([
       ["pending", null],
     ]);
   });

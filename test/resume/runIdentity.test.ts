@@ -117,7 +117,9 @@ describe("stdin", () => {
       stdin: ndjson(5),
     });
     expect(refused.code).toBe(77);
-    expect(readJournal(fx.journalPath()).rows.every((r) => r.state === "pending")).toBe(true);
+    expect((await readJournal(fx.journalPath())).rows.every((r) => r.state === "pending")).toBe(
+      true,
+    );
 
     const other = await runInProcess(withSim, { env: fx.env(sim), stdin: ndjson(6) });
     expect(other.code).toBe(65);

@@ -127,7 +127,7 @@ describe("two different runs on one journal at the same time", () => {
     expect(b.code, b.stderr).toBe(0);
     expect(`${a.stderr}${b.stderr}`).not.toMatch(/SQLITE_BUSY|database is locked/);
     expect(sim.messages()).toHaveLength(300);
-    expect(readJournal(fx.journalPath()).rows.every((r) => r.state === "sent")).toBe(true);
+    expect((await readJournal(fx.journalPath())).rows.every((r) => r.state === "sent")).toBe(true);
   });
 });
 
@@ -232,7 +232,7 @@ describe("the lock's lease, across hosts", () => {
     expect([0, 3], breaker.stderr).toContain(breaker.code);
     // The fenced process's requests in flight were recovered in doubt, not sent again.
     expect(sentOnce(sim)).toBe(true);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.filter((r) => r.state === "pending")).toEqual([]);
   });
 });
@@ -264,7 +264,7 @@ describe("--break-lock", () => {
       expect(reconciled.stderr).toContain("on host build-8");
       expect(reconciled.code, reconciled.stderr).not.toBe(75);
       // Its lookup did not find the row in doubt, which goes back to pending (grace 0).
-      expect(readJournal(fx.journalPath()).rows[0]?.state).toBe("pending");
+      expect((await readJournal(fx.journalPath())).rows[0]?.state).toBe("pending");
       await again.release();
     } finally {
       await held.release();

@@ -43,7 +43,7 @@ describe.each([
 
     expect(first.code, first.stderr).toBe(code);
     expect(first.stderr).toContain(`${signal}: finishing the requests in flight`);
-    const after = readJournal(fx.journalPath()).rows;
+    const after = (await readJournal(fx.journalPath())).rows;
     // Every request that started got its answer journaled: nothing is left in doubt.
     expect(after.filter((r) => r.state === "in_doubt")).toEqual([]);
     const sent = after.filter((r) => r.state === "sent").length;
@@ -54,7 +54,7 @@ describe.each([
     const resumed = await runCli(resumeArgs(first.stdout), { env: fx.env(sim) });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain(`${40 - sent} rows pending`);
-    expect(readJournal(fx.journalPath()).rows.every((r) => r.state === "sent")).toBe(true);
+    expect((await readJournal(fx.journalPath())).rows.every((r) => r.state === "sent")).toBe(true);
     expect(sim.messages()).toHaveLength(40);
     expectNoDuplicates(sim);
   });
@@ -73,13 +73,15 @@ describe("a second signal", () => {
     const first = await exited;
     expect(first.code).toBe(130);
     const inFlight = sim.creates().length;
-    expect(readJournal(fx.journalPath()).rows.filter((r) => r.state === "sent")).toEqual([]);
+    expect((await readJournal(fx.journalPath())).rows.filter((r) => r.state === "sent")).toEqual(
+      [],
+    );
 
     sim.setOptions({ latencyMs: 0 });
     const resumed = await runCli(args, { env: fx.env(sim) });
     expect(resumed.code, resumed.stderr).toBe(3);
     expect(resumed.stdout).toContain(`${inFlight} rows were in flight`);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.filter((r) => r.state === "in_doubt")).toHaveLength(inFlight);
     expect(rows.filter((r) => r.state === "sent")).toHaveLength(20 - inFlight);
     expect(sim.creates()).toHaveLength(20);
@@ -102,7 +104,7 @@ describe("a signal during the pre-flight", () => {
     expect(result.stderr).toMatch(/during the pre-flight: nothing was sent/);
     expect(result.stderr).not.toMatch(/at .*\.js/);
     expect(sim.creates()).toHaveLength(0);
-    expect(readJournal(fx.journalPath()).rows).toHaveLength(0);
+    expect((await readJournal(fx.journalPath())).rows).toHaveLength(0);
   });
 });
 

@@ -47,7 +47,7 @@ describe("retry --status 429", () => {
     const list = fx.file("list.csv", listOf(numbers));
     const sent = await send(sim, list, ["--max-attempts", "1"]);
     expect(sent.code).toBe(1);
-    const limited = readJournal(fx.journalPath()).rows.filter((r) => r.http_status === 429);
+    const limited = (await readJournal(fx.journalPath())).rows.filter((r) => r.http_status === 429);
     expect(limited.length).toBeGreaterThan(0);
 
     const retried = await cli(sim, [
@@ -61,7 +61,7 @@ describe("retry --status 429", () => {
     ]);
     expect(retried.stderr).not.toMatch(/internal error/);
 
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     const byTo = new Map(rows.map((r) => [r.to_number, r]));
     for (const to of NORMAL) expect(byTo.get(to)?.state).toBe("sent");
     for (const [to, code] of Object.entries(PERMANENT)) {
@@ -101,7 +101,7 @@ describe("retry --status 429", () => {
     expect(createsTo(sim, "+15005550001")).toBe(2);
     // 21610 put the number on the suppression list: naming the code does not text it.
     expect(createsTo(sim, "+15005550004")).toBe(1);
-    const attempts = readJournal(fx.journalPath()).attempts;
+    const attempts = (await readJournal(fx.journalPath())).attempts;
     expect(attempts.filter((a) => a.row_idx === 1).map((a) => a.error_code)).toEqual([
       21211, 21211,
     ]);
@@ -127,7 +127,7 @@ describe("retry leaves alone", () => {
       expect(result.stdout).toMatch(/Nothing to retry/);
     }
     expect(sim.creates().length).toBe(creates);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "in_doubt",
       "in_doubt",
     ]);
@@ -139,7 +139,7 @@ describe("retry --dry-run", () => {
     const sim = await fx.simulator({ mps: 1 });
     const list = fx.file("list.csv", listOf(NORMAL.slice(0, 3)));
     await send(sim, list, ["--max-attempts", "1"]);
-    const before = readJournal(fx.journalPath());
+    const before = await readJournal(fx.journalPath());
     const creates = sim.creates().length;
 
     const text = await cli(sim, ["retry", "--status", "429", "--dry-run"]);
@@ -161,7 +161,7 @@ describe("retry --dry-run", () => {
       [4, 429],
     ]);
 
-    expect(readJournal(fx.journalPath())).toEqual(before);
+    expect(await readJournal(fx.journalPath())).toEqual(before);
     expect(sim.creates().length).toBe(creates);
   });
 });
@@ -183,7 +183,7 @@ describe("retry --code with a delivery error", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ retry: { selected: 1 } });
 
     expect(sim.messages().map((m) => m.to)).toEqual([NORMAL[0], NORMAL[1], NORMAL[0]]);
-    const row = readJournal(fx.journalPath()).rows[0]!;
+    const row = (await readJournal(fx.journalPath())).rows[0]!;
     expect(row.state).toBe("sent");
     expect(row.sid).toBe(sim.messages()[2]!.sid);
     const delivery = readDelivery(fx.journalPath());
@@ -216,7 +216,7 @@ describe("retry --state pending", () => {
     ]);
     expect(result.code).toBe(1);
     expect(createsTo(sim, "+15005550004")).toBe(before + 1);
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.map((r) => r.state)).toEqual(["sent", "failed", "sent", "skipped"]);
     expect(rows[3]!.reason).toMatch(/^suppressed: recipient has opted out/);
   });

@@ -116,7 +116,7 @@ describe("the socket pool", () => {
     const refused = sim.creates().filter((c) => c.outcome === "429");
     expect(refused.length).toBeGreaterThan(0);
     expect(result.code).toBe(1);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.filter((r) => r.state === "failed" && r.error_code === 20429)).toHaveLength(
       refused.length,
     );

@@ -48,7 +48,7 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
     expect(result.code).toBe(75);
     expect(result.stdout).toContain("twilio-bulk: not confirmed: nothing was sent");
     expect(sim.messages()).toHaveLength(0);
-    expect(readJournal(fx.journalPath()).rows).toEqual([]);
+    expect((await readJournal(fx.journalPath())).rows).toEqual([]);
   });
 
   it("asks where it can be seen when standard error goes to a file", async () => {
@@ -163,7 +163,7 @@ describe.skipIf(!hasScript)("on a terminal (util-linux script)", () => {
     const declined = await runOnTerminal(sendArgs(list), { env: env(sim), answer: "n\n" });
     expect(declined.code).toBe(75);
     expect(declined.stdout).toContain("Resuming run 1: 3 rows pending.");
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "pending",
       "pending",
       "pending",

@@ -46,7 +46,7 @@ describe("a dry run's invalid and skipped rows", () => {
     expect(out).toContain("hint: pass --allow-duplicates to send it anyway");
     expect(out).toContain("line 5  hello  invalid: to: `hello` is not a phone number");
     expect(out).not.toContain("more:");
-    expect(readJournal(fx.journalPath()).rows).toHaveLength(0);
+    expect((await readJournal(fx.journalPath())).rows).toHaveLength(0);
   });
 
   it("show the first 20 on the terminal and count the rest", async () => {
@@ -132,6 +132,6 @@ describe("a dry run's invalid and skipped rows", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe("");
     expect(result.stdout).toMatch(/^\{"dryRun":true,"rows":\[\n\{"line":3,/);
-    expect(readJournal(fx.journalPath()).rows).toHaveLength(0);
+    expect((await readJournal(fx.journalPath())).rows).toHaveLength(0);
   });
 });

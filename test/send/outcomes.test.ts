@@ -29,7 +29,7 @@ describe("a 201", () => {
     const result = await send(sim, fx.file("list.csv", csvList(3)));
 
     expect(result.code).toBe(0);
-    const { rows, attempts } = readJournal(fx.journalPath());
+    const { rows, attempts } = await readJournal(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
     expect(rows.map((r) => r.twilio_status)).toEqual(["queued", "queued", "queued"]);
     expect(rows.map((r) => r.sid).sort()).toEqual(
@@ -53,7 +53,7 @@ describe("a 429", () => {
     const result = await send(sim, fx.file("list.csv", csvList(6)), ["--max-attempts", "1"]);
 
     expect(result.code).toBe(1);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     const failed = rows.filter((r) => r.state === "failed");
     expect(rows.filter((r) => r.state === "sent")).toHaveLength(2);
     expect(failed).toHaveLength(4);
@@ -68,7 +68,7 @@ describe("a 429", () => {
     const result = await send(sim, fx.file("list.csv", csvList(5)), ["--max-attempts", "3"]);
 
     expect(result.code).toBe(0);
-    const { rows, attempts } = readJournal(fx.journalPath());
+    const { rows, attempts } = await readJournal(fx.journalPath());
     expect(rows.every((r) => r.state === "sent")).toBe(true);
     expect(sim.messages()).toHaveLength(5);
     // One journaled attempt per request the simulator saw, numbered 1..n per row.
@@ -98,7 +98,7 @@ describe("a refused connection", () => {
     const result = await send(sim, list, ["--max-attempts", "2"], url);
 
     expect(result.code).toBe(1);
-    const { rows, attempts } = readJournal(fx.journalPath());
+    const { rows, attempts } = await readJournal(fx.journalPath());
     expect(rows.map((r) => [r.state, r.attempts])).toEqual([
       ["failed", 2],
       ["failed", 2],
@@ -118,7 +118,7 @@ describe("another 4xx", () => {
     const result = await send(sim, list);
 
     expect(result.code).toBe(1);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["sent", "failed", "sent"]);
     expect([rows[1]!.http_status, rows[1]!.error_code, rows[1]!.attempts]).toEqual([400, code, 1]);
     expect(rows[1]!.error_message).toBeTruthy();
@@ -132,10 +132,12 @@ describe("answers that leave the outcome unknown", () => {
     const first = await send(sim, list);
 
     expect(first.code).toBe(3);
-    expect(readJournal(fx.journalPath()).rows.map((r) => [r.state, r.http_status])).toEqual([
-      ["in_doubt", 500],
-      ["in_doubt", 500],
-    ]);
+    expect((await readJournal(fx.journalPath())).rows.map((r) => [r.state, r.http_status])).toEqual(
+      [
+        ["in_doubt", 500],
+        ["in_doubt", 500],
+      ],
+    );
     expect(sim.creates()).toHaveLength(2);
 
     sim.setOptions({ serverErrorRate: 0 });
@@ -144,7 +146,7 @@ describe("answers that leave the outcome unknown", () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/already finished/);
     expect(second.stdout).toMatch(/in doubt/);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "in_doubt",
       "in_doubt",
     ]);
@@ -155,7 +157,7 @@ describe("answers that leave the outcome unknown", () => {
     const result = await send(sim, fx.file("list.csv", csvList(1)), ["--timeout", "0.2"]);
 
     expect(result.code).toBe(3);
-    const [row] = readJournal(fx.journalPath()).rows;
+    const [row] = (await readJournal(fx.journalPath())).rows;
     expect(row?.state).toBe("in_doubt");
     expect(row?.error_message).toMatch(/timeout/i);
     expect(sim.messages()).toHaveLength(1);
@@ -166,7 +168,7 @@ describe("answers that leave the outcome unknown", () => {
     const result = await send(sim, fx.file("list.csv", csvList(2)));
 
     expect(result.code).toBe(3);
-    const { rows, attempts } = readJournal(fx.journalPath());
+    const { rows, attempts } = await readJournal(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["in_doubt", "in_doubt"]);
     expect(rows[0]!.error_message).toMatch(/ECONNRESET|socket hang up/);
     expect(attempts).toHaveLength(2);
@@ -178,7 +180,7 @@ describe("answers that leave the outcome unknown", () => {
     const result = await send(sim, fx.file("list.csv", csvList(2)));
 
     expect(result.code).toBe(3);
-    expect(readJournal(fx.journalPath()).rows.map((r) => r.state)).toEqual([
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "in_doubt",
       "in_doubt",
     ]);
@@ -201,7 +203,7 @@ describe("answers that fail every row alike", () => {
     expect(result.stderr).toMatch(/Authentication/i);
     expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
     expect(result.stdout).toMatch(/Resume with: /);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.every((r) => r.state === "pending")).toBe(true);
     // One request at a time: the first answer stops the run before another starts.
     expect(sim.creates()).toHaveLength(1);
@@ -221,7 +223,7 @@ describe("answers that fail every row alike", () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(new RegExp(String(code)));
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.every((r) => r.state === "pending")).toBe(true);
     expect(sim.creates()).toHaveLength(1);
   });

@@ -28,7 +28,7 @@ describe("an unusable sender", () => {
     const result = await run(sim, ["send", list, "--from", FROM, "--rate", "1000"]);
 
     expect(result.code).toBe(1);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.map((r) => [r.state, r.error_code])).toEqual([
       ["failed", 21212],
       ["sent", null],
@@ -52,7 +52,7 @@ describe("an unusable sender", () => {
 
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(/21212/);
-    const { rows } = readJournal(fx.journalPath());
+    const { rows } = await readJournal(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["pending", "pending", "pending"]);
   });
 });
@@ -70,7 +70,7 @@ describe("--max-attempts", () => {
     const again = await runInProcess(["retry", "--state", "failed", ...args], { env });
     expect(again.code).toBe(1);
 
-    const { rows, attempts } = readJournal(fx.journalPath());
+    const { rows, attempts } = await readJournal(fx.journalPath());
     expect(rows.map((r) => r.state)).toEqual(["failed", "failed"]);
     for (const row of rows) {
       // Two by send, two more by retry: not one, as a count carried over would allow.

@@ -3,9 +3,19 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach } from "vitest";
+import { isPostgresUrl } from "../../src/journal/postgresUrl.js";
+import { PgClient } from "../../src/journal/sql/pgClient.js";
 import type { SimulatorOptions } from "../../src/simulator/simulatorOptions.js";
 import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
+import { freshPostgresJournal } from "./postgres.js";
 import { makeTempDir } from "./tempDir.js";
+
+/**
+ * The journal the CLI tests send with: a file of the test's directory, or, in the `postgres`
+ * test project (vitest.config.ts), a PostgreSQL database of the test's own.
+ */
+export const TEST_BACKEND =
+  process.env.TWILIO_BULK_TEST_BACKEND === "postgres" ? "postgres" : "sqlite";
 
 /** A sender every simulator accepts (Twilio's magic "valid" test number). */
 export const FROM = "+15005550006";
@@ -17,7 +27,7 @@ export interface SendFixture {
   dir(): string;
   /** Writes a file into the test's directory and returns its path. */
   file(name: string, content: string | Buffer): string;
-  /** The test's journal file. */
+  /** The test's journal: a file, or a PostgreSQL URL in the `postgres` project. */
   journalPath(): string;
   /** TWILIO_* credentials for a simulator, plus the journal: the environment of a send. */
   env(sim: RunningSimulator, extra?: Record<string, string | undefined>): Record<string, string>;
@@ -30,8 +40,10 @@ export interface SendFixture {
 export function useSendFixture(): SendFixture {
   const running: RunningSimulator[] = [];
   let temp: ReturnType<typeof makeTempDir> | undefined;
-  beforeEach(() => {
+  let journalUrl: string | undefined;
+  beforeEach(async () => {
     temp = makeTempDir();
+    journalUrl = TEST_BACKEND === "postgres" ? await freshPostgresJournal() : undefined;
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((sim) => sim.close()));
@@ -54,12 +66,12 @@ export function useSendFixture(): SendFixture {
       writeFileSync(path, content);
       return path;
     },
-    journalPath: () => join(dir(), "journal.db"),
+    journalPath: () => journalUrl ?? join(dir(), "journal.db"),
     env(sim, extra = {}) {
       const env: Record<string, string> = {
         TWILIO_ACCOUNT_SID: sim.accountSid,
         TWILIO_AUTH_TOKEN: sim.authToken,
-        TWILIO_BULK_JOURNAL: join(dir(), "journal.db"),
+        TWILIO_BULK_JOURNAL: journalUrl ?? join(dir(), "journal.db"),
       };
       for (const [key, value] of Object.entries(extra)) {
         if (value === undefined) delete env[key];
@@ -110,17 +122,33 @@ export interface JournalAttempt {
   sid: string | null;
 }
 
-/** The journal as `send` left it, read with plain SQL (read-only, not through our Journal). */
-export function readJournal(path: string): { rows: JournalRow[]; attempts: JournalAttempt[] } {
+/** Rows of one query on the journal as a command left it: a file (read-only) or a PostgreSQL URL. */
+export async function queryJournal<T>(path: string, sql: string): Promise<T[]> {
+  if (isPostgresUrl(path)) {
+    const client = PgClient.connect(path, { max: 1 });
+    try {
+      return await client.all<T>(sql);
+    } finally {
+      await client.close();
+    }
+  }
   const db = new Database(path, { readonly: true });
   try {
-    return {
-      rows: db.prepare("SELECT * FROM rows ORDER BY run_id, idx").all() as JournalRow[],
-      attempts: db
-        .prepare("SELECT * FROM attempts ORDER BY run_id, row_idx, n")
-        .all() as JournalAttempt[],
-    };
+    return db.prepare(sql).all() as T[];
   } finally {
     db.close();
   }
+}
+
+/** The journal as `send` left it, read with plain SQL (not through our Journal). */
+export async function readJournal(
+  path: string,
+): Promise<{ rows: JournalRow[]; attempts: JournalAttempt[] }> {
+  return {
+    rows: await queryJournal<JournalRow>(path, "SELECT * FROM rows ORDER BY run_id, idx"),
+    attempts: await queryJournal<JournalAttempt>(
+      path,
+      "SELECT * FROM attempts ORDER BY run_id, row_idx, n",
+    ),
+  };
 }

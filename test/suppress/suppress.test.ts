@@ -131,7 +131,7 @@ describe("sending to suppressed numbers", () => {
         .slice(creates)
         .map((c) => c.to),
     ).toEqual(["+12025550100", "+15005550001"]);
-    const rows = readJournal(fx.journalPath()).rows.slice(4);
+    const rows = (await readJournal(fx.journalPath())).rows.slice(4);
     expect(rows.map((r) => r.state)).toEqual(["sent", "skipped", "skipped", "failed"]);
     expect(rows[1]?.reason).toBe(
       "suppressed: recipient has opted out (replied STOP) (error 21610)",
@@ -153,7 +153,7 @@ describe("sending to suppressed numbers", () => {
     expect(sim.creates().filter((c) => c.to === "+15005550004")).toHaveLength(1);
     // The skipped row was never started: two requests, two tokens, for three rows.
     expect(JSON.parse(result.stdout)).toMatchObject({ attempts: 2 });
-    const rows = readJournal(fx.journalPath()).rows;
+    const rows = (await readJournal(fx.journalPath())).rows;
     expect(rows.map((r) => [r.state, r.attempts])).toEqual([
       ["failed", 1],
       ["sent", 1],

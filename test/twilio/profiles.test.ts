@@ -218,6 +218,6 @@ describe("configuration errors", () => {
 
     expect(result.code).toBe(78);
     expect(result.stderr).toContain("it has no profiles");
-    expect(() => readJournal(fx.journalPath())).toThrow();
+    await expect(readJournal(fx.journalPath())).rejects.toThrow();
   });
 });
