@@ -9,6 +9,7 @@ import { defineConfig } from "vitest/config";
 const ON_BOTH_BACKENDS = [
   "test/resume/runIdentity.test.ts",
   "test/resume/editedList.test.ts",
+  "test/resume/runsCommand.test.ts",
   "test/report/csvRoundTrip.test.ts",
   "test/report/report.test.ts",
   "test/suppress/suppress.test.ts",

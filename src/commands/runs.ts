@@ -3,6 +3,7 @@ import { ExitCode } from "../errors.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import { isPostgresUrl } from "../journal/postgresUrl.js";
+import { runWorkers } from "../journal/runWorkers.js";
 import { colorsFor } from "../ui/colors.js";
 import { type RunListing, renderRuns } from "../ui/renderRuns.js";
 import { runInfo } from "../ui/runSummary.js";
@@ -30,11 +31,18 @@ export async function runs(options: RunsOptions, env: CommandEnv): Promise<numbe
         ...runInfo(run),
         totalRows: run.totalRows,
         counts: await journal.counts(run.id),
+        workers: (await runWorkers(journal, run.id)).map((w) => ({
+          host: w.host,
+          pid: w.pid,
+          since: new Date(w.since).toISOString(),
+          heartbeatAt: w.heartbeatAt === null ? null : new Date(w.heartbeatAt).toISOString(),
+          rowsDone: w.rowsDone,
+        })),
       });
     }
     if (options.json) env.stdout.write(`${JSON.stringify(listed)}\n`);
     else if (listed.length === 0) env.stdout.write(`No runs yet in ${journal.path}.\n`);
-    else env.stdout.write(renderRuns(listed, colorsFor(env.stdout, env.env)));
+    else env.stdout.write(renderRuns(listed, colorsFor(env.stdout, env.env), Date.now()));
     return ExitCode.ok;
   } finally {
     await journal.close();

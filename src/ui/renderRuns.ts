@@ -6,6 +6,14 @@ import type { RunSummary } from "./runSummary.js";
 export type RunListing = RunSummary["run"] & {
   totalRows: number;
   counts: StateCounts;
+  /** The processes working on it now: host, pid, since, last heartbeat (ISO), requests done. */
+  workers: {
+    host: string;
+    pid: number;
+    since: string;
+    heartbeatAt: string | null;
+    rowsDone: number;
+  }[];
 };
 
 const COLUMNS = [
@@ -25,7 +33,7 @@ const COLUMNS = [
 ] as const;
 
 /** A plain table, one run a line, oldest first; numbers right-aligned. */
-export function renderRuns(runs: readonly RunListing[], c: Colors): string {
+export function renderRuns(runs: readonly RunListing[], c: Colors, nowMs: number): string {
   const table = runs.map((run) => [
     String(run.id),
     run.name ?? "-",
@@ -57,8 +65,18 @@ export function renderRuns(runs: readonly RunListing[], c: Colors): string {
     const run = runs[i]!;
     const text = line(cells);
     lines.push(run.counts.in_doubt > 0 ? c.yellow(text) : text);
+    for (const w of run.workers) lines.push(c.dim(`    ${describeWorker(w, nowMs)}`));
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** "worked on by pid 4242 on web-1 since …, last heartbeat 3 s ago, 120 requests done". */
+function describeWorker(w: RunListing["workers"][number], nowMs: number): string {
+  const beat =
+    w.heartbeatAt === null
+      ? "no heartbeat"
+      : `last heartbeat ${Math.max(0, Math.round((nowMs - Date.parse(w.heartbeatAt)) / 1000))} s ago`;
+  return `worked on by pid ${w.pid} on ${w.host} since ${when(w.since)}, ${beat}, ${w.rowsDone.toLocaleString("en-US")} requests done`;
 }
 
 /** "2024-05-01 10:00:00Z": the ISO instant, readable in a table. */

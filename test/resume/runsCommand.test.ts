@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { runInProcess } from "../support/runCli.js";
+import { runInProcess, startCli } from "../support/runCli.js";
 import { csvList, FROM, useSendFixture } from "../support/simulatorFixture.js";
 
 // `twilio-bulk runs`: every run of the journal with its counts, as a table or as JSON.
@@ -31,6 +32,7 @@ describe("twilio-bulk runs", () => {
         finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         totalRows: 4,
         counts: { pending: 0, sent: 3, failed: 0, invalid: 1, skipped: 0, in_doubt: 0 },
+        workers: [],
       },
       expect.objectContaining({
         id: 2,
@@ -47,6 +49,44 @@ describe("twilio-bulk runs", () => {
     expect(lines[1]).toMatch(/^ 1\s+monday\s+\S+list\.csv\s+finished\s+\d{4}-\d\d-\d\d [\d:]+Z/);
     expect(lines[1]).toMatch(/\s4\s+3\s+0\s+1\s+0\s+0\s+0$/);
     expect(lines[2]).toMatch(/^ 2\s+-\s+<stdin>\s+finished/);
+  });
+
+  it("shows the process working on a run: host, pid, since, heartbeat, requests done", async () => {
+    const sim = await fx.simulator({ latencyMs: 20 });
+    const list = fx.file("list.csv", csvList(40));
+    const sender = startCli(
+      ["send", list, "--from", FROM, "--rate", "10", "--api-url", sim.url, "--run", "slow"],
+      { env: fx.env(sim) },
+    );
+    try {
+      type Listed = { workers: { host: string; pid: number; rowsDone: number }[] }[];
+      let listed: Listed = [];
+      const deadline = Date.now() + 20_000;
+      // Until the sender holds the run and has finished a few requests.
+      while (Date.now() < deadline && !((listed[0]?.workers[0]?.rowsDone ?? 0) >= 3)) {
+        const json = await runInProcess(["runs", "--json", "--journal", fx.journalPath()]);
+        if (json.code === 0) listed = JSON.parse(json.stdout) as Listed;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(listed[0]!.workers).toEqual([
+        {
+          host: hostname(),
+          pid: sender.child.pid,
+          since: expect.stringMatching(/^\d{4}-/),
+          heartbeatAt: expect.stringMatching(/^\d{4}-/),
+          rowsDone: expect.any(Number),
+        },
+      ]);
+      const table = await runInProcess(["runs", "--journal", fx.journalPath()]);
+      expect(table.stdout).toMatch(
+        new RegExp(
+          `\\n {4}worked on by pid ${sender.child.pid} on \\S+ since [\\d-]+ [\\d:]+Z, last heartbeat \\d+ s ago, \\d+ requests done\\n`,
+        ),
+      );
+    } finally {
+      sender.child.kill("SIGKILL");
+      await sender.exited;
+    }
   });
 
   it("says there are no runs, without creating a journal", async () => {
