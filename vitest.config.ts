@@ -26,6 +26,9 @@ const ON_BOTH_BACKENDS = [
   "test/send/statusCallback.test.ts",
   "test/send/senders.test.ts",
   "test/send/preflight.test.ts",
+  "test/retry/retry.test.ts",
+  "test/status/status.test.ts",
+  "test/listen/listen.test.ts",
 ];
 
 export default defineConfig({

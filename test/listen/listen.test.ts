@@ -1,10 +1,9 @@
 import { createHmac } from "node:crypto";
-import Database from "better-sqlite3";
 import twilio from "twilio";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runCli, runInProcess, type StartedCli, startCli } from "../support/runCli.js";
-import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 const fx = useSendFixture();
 
@@ -71,26 +70,22 @@ function post(url: string, params: Record<string, string>, signature?: string) {
   return fetch(url, { method: "POST", headers, body: new URLSearchParams(params) });
 }
 
-function delivery(sid: string) {
-  const db = new Database(fx.journalPath(), { readonly: true });
-  try {
-    return db
-      .prepare("SELECT delivery_status, delivery_error_code FROM rows WHERE sid = ?")
-      .get(sid) as { delivery_status: string | null; delivery_error_code: number | null };
-  } finally {
-    db.close();
-  }
+async function delivery(sid: string) {
+  const [row] = await queryJournal<{
+    delivery_status: string | null;
+    delivery_error_code: number | null;
+  }>(fx.journalPath(), "SELECT delivery_status, delivery_error_code FROM rows WHERE sid = ?", [
+    sid,
+  ]);
+  return row!;
 }
 
-function suppressed(): string[] {
-  const db = new Database(fx.journalPath(), { readonly: true });
-  try {
-    return (db.prepare("SELECT number FROM suppressions").all() as { number: string }[]).map(
-      (r) => r.number,
-    );
-  } finally {
-    db.close();
-  }
+async function suppressed(): Promise<string[]> {
+  const rows = await queryJournal<{ number: string }>(
+    fx.journalPath(),
+    "SELECT number FROM suppressions",
+  );
+  return rows.map((r) => r.number);
 }
 
 async function stop(listener: Listener, signal: NodeJS.Signals = "SIGTERM") {
@@ -115,7 +110,10 @@ describe("listen", () => {
     const params = callback(sim, sid!, "delivered");
     const response = await post(url, params, sign(sim.authToken, url, params));
     expect(response.status).toBe(204);
-    expect(delivery(sid!)).toEqual({ delivery_status: "delivered", delivery_error_code: null });
+    expect(await delivery(sid!)).toEqual({
+      delivery_status: "delivered",
+      delivery_error_code: null,
+    });
     const result = await stop(listener);
     expect(result.code).toBe(143);
     expect(result.stdout).toMatch(/204 SM[0-9a-f]{32} delivered: recorded for run 1 row 1/);
@@ -142,7 +140,7 @@ describe("listen", () => {
         .status,
     ];
     expect(answers).toEqual([403, 403, 403, 403, 403]);
-    expect(delivery(sid!).delivery_status).toBeNull();
+    expect((await delivery(sid!)).delivery_status).toBeNull();
     const result = await stop(listener);
     expect(result.stdout).toMatch(/403 no X-Twilio-Signature/);
     expect(result.stdout).toMatch(/403 signature does not match/);
@@ -159,7 +157,7 @@ describe("listen", () => {
       const params = callback(sim, sid!, status);
       expect((await post(url, params, sign(sim.authToken, url, params))).status).toBe(204);
     }
-    expect(delivery(sid!).delivery_status).toBe("delivered");
+    expect((await delivery(sid!)).delivery_status).toBe("delivered");
     const result = await stop(listener);
     expect(result.stdout).toMatch(/sent: run 1 row 1 already has a later status/);
     expect(result.stderr).toMatch(/2 statuses recorded, 4 older than the journal's/);
@@ -172,8 +170,11 @@ describe("listen", () => {
     const url = `${listener.url}/status`;
     const params = callback(sim, sid!, "undelivered", 30006);
     expect((await post(url, params, sign(sim.authToken, url, params))).status).toBe(204);
-    expect(delivery(sid!)).toEqual({ delivery_status: "undelivered", delivery_error_code: 30006 });
-    expect(suppressed()).toEqual(["+12025550106"]);
+    expect(await delivery(sid!)).toEqual({
+      delivery_status: "undelivered",
+      delivery_error_code: 30006,
+    });
+    expect(await suppressed()).toEqual(["+12025550106"]);
     const result = await stop(listener, "SIGINT");
     expect(result.code).toBe(130);
     expect(result.stdout).toMatch(/undelivered 30006: recorded for run 1 row 2; number suppressed/);
@@ -202,7 +203,7 @@ describe("listen", () => {
     expect((await post(`${listener.url}/status?run=1`, params, publicSig)).status).toBe(204);
     const rootSig = sign(sim.authToken, "https://hooks.example/tw", params);
     expect((await post(`${listener.url}/`, params, rootSig)).status).toBe(204);
-    expect(delivery(sid!).delivery_status).toBe("sent");
+    expect((await delivery(sid!)).delivery_status).toBe("sent");
     await stop(listener);
   });
 

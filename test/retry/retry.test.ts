@@ -1,8 +1,7 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, readJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // `retry` in-process against the simulator over HTTP on 127.0.0.1 and a real journal file.
 // Exit codes as a process sees them are in exitCodes.test.ts.
@@ -186,7 +185,7 @@ describe("retry --code with a delivery error", () => {
     const row = (await readJournal(fx.journalPath())).rows[0]!;
     expect(row.state).toBe("sent");
     expect(row.sid).toBe(sim.messages()[2]!.sid);
-    const delivery = readDelivery(fx.journalPath());
+    const delivery = await readDelivery(fx.journalPath());
     expect(delivery[0]).toEqual({ delivery_status: null, delivery_error_code: null });
     expect(delivery[1]).toEqual({ delivery_status: "delivered", delivery_error_code: null });
   });
@@ -226,14 +225,6 @@ function readDelivery(path: string) {
   return readJournalColumns(path, "delivery_status, delivery_error_code");
 }
 
-function readJournalColumns(path: string, columns: string): Record<string, unknown>[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare(`SELECT ${columns} FROM rows ORDER BY run_id, idx`).all() as Record<
-      string,
-      unknown
-    >[];
-  } finally {
-    db.close();
-  }
+function readJournalColumns(path: string, columns: string): Promise<Record<string, unknown>[]> {
+  return queryJournal(path, `SELECT ${columns} FROM rows ORDER BY run_id, idx`);
 }

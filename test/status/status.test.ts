@@ -1,10 +1,9 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // `status` fetches each sent message from the simulator, which finalises messages on demand:
 // by default To ending 0003 → undelivered 30003, 0006 → undelivered 30006, 0007 → failed 30007.
@@ -33,21 +32,15 @@ async function status(sim: RunningSimulator, extra: string[] = []): Promise<Stat
 }
 
 function deliveryColumns(path: string) {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db
-      .prepare(
-        "SELECT to_number, delivery_status, delivery_error_code, delivery_checked_at FROM rows ORDER BY idx",
-      )
-      .all() as {
-      to_number: string;
-      delivery_status: string | null;
-      delivery_error_code: number | null;
-      delivery_checked_at: number | null;
-    }[];
-  } finally {
-    db.close();
-  }
+  return queryJournal<{
+    to_number: string;
+    delivery_status: string | null;
+    delivery_error_code: number | null;
+    delivery_checked_at: number | null;
+  }>(
+    path,
+    "SELECT to_number, delivery_status, delivery_error_code, delivery_checked_at FROM rows ORDER BY idx",
+  );
 }
 
 const LIST = "to,body\n+12025550100,a\n+12025550003,b\n+12025550006,c\n+12025550007,d\n";
@@ -73,7 +66,7 @@ describe("status", () => {
       exitCode: 0,
     });
     expect(
-      deliveryColumns(fx.journalPath()).map((r) => [
+      (await deliveryColumns(fx.journalPath())).map((r) => [
         r.to_number,
         r.delivery_status,
         r.delivery_error_code,
@@ -84,7 +77,7 @@ describe("status", () => {
       ["+12025550006", "undelivered", 30006],
       ["+12025550007", "failed", 30007],
     ]);
-    for (const row of deliveryColumns(fx.journalPath())) {
+    for (const row of await deliveryColumns(fx.journalPath())) {
       expect(row.delivery_checked_at).toBeGreaterThan(0);
     }
 
@@ -142,7 +135,9 @@ describe("status", () => {
     });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ checked: 0, notFound: 4, unchecked: 0 });
-    expect(deliveryColumns(fx.journalPath()).every((r) => r.delivery_status === null)).toBe(true);
+    expect((await deliveryColumns(fx.journalPath())).every((r) => r.delivery_status === null)).toBe(
+      true,
+    );
   });
 
   it("reports messages Twilio refuses to look up (400), and does not ask cron to come back (exit 0)", async () => {
@@ -174,6 +169,8 @@ describe("status", () => {
       refusing.closeAllConnections();
       await new Promise((resolve) => refusing.close(resolve));
     }
-    expect(deliveryColumns(fx.journalPath()).every((r) => r.delivery_status === null)).toBe(true);
+    expect((await deliveryColumns(fx.journalPath())).every((r) => r.delivery_status === null)).toBe(
+      true,
+    );
   });
 });

@@ -123,18 +123,22 @@ export interface JournalAttempt {
 }
 
 /** Rows of one query on the journal as a command left it: a file (read-only) or a PostgreSQL URL. */
-export async function queryJournal<T>(path: string, sql: string): Promise<T[]> {
+export async function queryJournal<T>(
+  path: string,
+  sql: string,
+  params: readonly (string | number)[] = [],
+): Promise<T[]> {
   if (isPostgresUrl(path)) {
     const client = PgClient.connect(path, { max: 1 });
     try {
-      return await client.all<T>(sql);
+      return await client.all<T>(sql, params);
     } finally {
       await client.close();
     }
   }
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare(sql).all() as T[];
+    return db.prepare(sql).all(...params) as T[];
   } finally {
     db.close();
   }
