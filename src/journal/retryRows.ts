@@ -124,12 +124,12 @@ export class RetrySelection {
    */
   async requeue(tx: SqlQueries, idx: number, state: RowState, now: number): Promise<boolean> {
     const ok =
-      state === "failed"
+      state === "failed" || state === "in_doubt"
         ? (
             await tx.run(
               `UPDATE rows SET state = 'pending', updated_at = ?
-                WHERE run_id = ? AND idx = ? AND state = 'failed'`,
-              [now, this.runId, idx],
+                WHERE run_id = ? AND idx = ? AND state = ?`,
+              [now, this.runId, idx, state],
             )
           ).changes > 0
         : state === "sent"
@@ -143,18 +143,10 @@ export class RetrySelection {
                 [now, this.runId, idx],
               )
             ).changes > 0
-          : state === "in_doubt"
-            ? (
-                await tx.run(
-                  `UPDATE rows SET state = 'pending', updated_at = ?
-                    WHERE run_id = ? AND idx = ? AND state = 'in_doubt'`,
-                  [now, this.runId, idx],
-                )
-              ).changes > 0
-            : (await tx.get(
-                "SELECT 1 FROM rows WHERE run_id = ? AND idx = ? AND state = 'pending'",
-                [this.runId, idx],
-              )) !== undefined;
+          : (await tx.get("SELECT 1 FROM rows WHERE run_id = ? AND idx = ? AND state = 'pending'", [
+              this.runId,
+              idx,
+            ])) !== undefined;
     if (ok) {
       await tx.run("INSERT INTO retry_selection (row_idx) VALUES (?) ON CONFLICT DO NOTHING", [
         idx,

@@ -49,8 +49,8 @@ export async function* selectRetryRows(
   // Through the caller's transaction when it has one: the journal's own connection waits on it.
   const q = options.q ?? journal.sql;
   for await (const row of retryCandidates(q, runId, options.pageSize)) {
-    const suppression =
-      row.state === "in_doubt" ? undefined : await journal.suppressionOf(row.to, q);
+    // In-doubt rows too: one named with `--state in_doubt` whose number opted out stays in doubt.
+    const suppression = await journal.suppressionOf(row.to, q);
     const decision = decideRetry({ ...row, suppressed: suppression !== undefined }, filter);
     switch (decision.kind) {
       case "retry":

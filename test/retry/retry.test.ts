@@ -133,6 +133,30 @@ describe("retry leaves alone", () => {
   });
 });
 
+describe("retry --state in_doubt", () => {
+  it("leaves an in-doubt row whose number was suppressed since: no request, still in doubt", async () => {
+    const sim = await fx.simulator({ dropRate: 1 });
+    const list = fx.file("list.csv", listOf(NORMAL.slice(0, 2)));
+    expect((await send(sim, list, ["--timeout", "5"])).code).toBe(3);
+    sim.setOptions({ dropRate: 0 });
+    const suppress = await runInProcess(["suppress", "add", NORMAL[0]!], { env: fx.env(sim) });
+    expect(suppress.code).toBe(0);
+    const before = createsTo(sim, NORMAL[0]!);
+
+    const result = await cli(sim, ["retry", "--state", "in_doubt", "--json"]);
+    expect(createsTo(sim, NORMAL[0]!)).toBe(before);
+    expect(createsTo(sim, NORMAL[1]!)).toBe(2);
+    const summary = JSON.parse(result.stdout) as {
+      retry: { selected: number; leftAlone: { suppressed: number } };
+    };
+    expect(summary.retry).toMatchObject({ selected: 1, leftAlone: { suppressed: 1 } });
+    expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
+      "in_doubt",
+      "sent",
+    ]);
+  });
+});
+
 describe("retry --dry-run", () => {
   it("lists what would be sent and changes nothing", async () => {
     const sim = await fx.simulator({ mps: 1 });
