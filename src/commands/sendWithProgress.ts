@@ -73,6 +73,7 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
         rows,
         api,
         schedule: options,
+        account: args.credentials.accountSid,
         suppressLandlines: runOptions.suppressLandlines === true,
         retry: { maxAttempts: options.maxAttempts, baseDelayMs: 1000, maxDelayMs: 30_000 },
         clock: env.clock,

@@ -94,6 +94,13 @@ export const PG_MIGRATIONS: readonly string[] = [
     token         text
   );
   `,
+  // The account-wide rate (core/gcra.ts, journal/rateSlots.ts), on the database's clock.
+  `
+  CREATE TABLE rate_limits (
+    account       text PRIMARY KEY,
+    tat_ms        double precision NOT NULL
+  );
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -107,6 +107,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS rows_dedupe;
   `,
+  // The account-wide rate (core/gcra.ts, journal/rateSlots.ts): one row per account, moved by
+  // every sender of it, so a restart or a second process cannot start more than the rate.
+  `
+  CREATE TABLE rate_limits (
+    account       TEXT PRIMARY KEY,
+    tat_ms        REAL NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@ import type { Clock } from "../core/clock.js";
 import { validateTokenBucketOptions } from "../core/tokenBucket.js";
 import { abortableSleep } from "./abortableSleep.js";
 import { Pacer } from "./pacer.js";
+import type { StartGate } from "./startGate.js";
 
 /**
  * Workers running right now, counted by every dispatch that is given it: the CLI words its
@@ -36,6 +37,11 @@ export interface DispatchOptions<T> {
   burst: number;
   /** Workers running at once; an integer ≥ 1. */
   concurrency: number;
+  /**
+   * The starts' gate when it is shared with other senders (the account's rate in the journal);
+   * absent: a token bucket of this dispatch's own at rate and burst.
+   */
+  gate?: StartGate | undefined;
   clock: Clock;
   /** Aborted: start nothing more, wait for the workers in flight, resolve. */
   signal?: AbortSignal;
@@ -79,12 +85,12 @@ export function dispatch<T>(options: DispatchOptions<T>): Promise<DispatchSummar
   if (!(Number.isInteger(options.concurrency) && options.concurrency >= 1)) {
     throw new RangeError(`concurrency must be an integer ≥ 1, got ${String(options.concurrency)}`);
   }
-  return new Run(options, new Pacer({ rate, burst }, options.clock)).run();
+  return new Run(options, options.gate ?? new Pacer({ rate, burst }, options.clock)).run();
 }
 
 class Run<T> {
   readonly #options: DispatchOptions<T>;
-  readonly #pacer: Pacer;
+  readonly #pacer: StartGate;
   readonly #control: DispatchControl;
   /** Aborted by the caller's signal, a `stop` result or a failure: start nothing more. */
   readonly #halt = new AbortController();
@@ -97,7 +103,7 @@ class Run<T> {
   #started = 0;
   #wake: (() => void) | undefined;
 
-  constructor(options: DispatchOptions<T>, pacer: Pacer) {
+  constructor(options: DispatchOptions<T>, pacer: StartGate) {
     this.#options = options;
     this.#pacer = pacer;
     this.#control = {

@@ -1,16 +1,11 @@
 import type { Clock } from "../core/clock.js";
 import { TokenBucket, type TokenBucketOptions } from "../core/tokenBucket.js";
 import { abortableSleep } from "./abortableSleep.js";
+import type { StartGate } from "./startGate.js";
+import { WaiterQueue } from "./waiterQueue.js";
 
 /** setTimeout treats anything longer as 1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-interface Waiter {
-  resolve(): void;
-  reject(reason: unknown): void;
-  signal: AbortSignal | undefined;
-  onAbort(): void;
-}
 
 /**
  * The waiting side of a TokenBucket: `acquire()` resolves when a start is allowed.
@@ -18,10 +13,10 @@ interface Waiter {
  * Waiters are served first come, first served by a single loop that holds at most one timer,
  * set for exactly the bucket's next opening: no polling, and a slow clock cannot make it spin.
  */
-export class Pacer {
+export class Pacer implements StartGate {
   readonly #bucket: TokenBucket;
   readonly #clock: Clock;
-  readonly #waiters: Waiter[] = [];
+  readonly #waiters = new WaiterQueue(() => this.#interrupt?.abort());
   #pumping = false;
   /** Wakes the loop early: its waiters all left, or the rate changed. */
   #interrupt: AbortController | undefined;
@@ -44,38 +39,23 @@ export class Pacer {
   /** Resolves when a start is allowed; rejects with the signal's reason if it aborts first. */
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#waiters.length === 0) {
+    if (this.#waiters.size === 0) {
       const now = this.#clock.now();
       if (this.#bucket.delayUntilNext(now) === 0) {
         this.#bucket.take(now);
         return Promise.resolve();
       }
     }
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve,
-        reject,
-        signal,
-        onAbort: () => this.#leave(waiter),
-      };
-      signal?.addEventListener("abort", waiter.onAbort, { once: true });
-      this.#waiters.push(waiter);
-      void this.#pump();
-    });
-  }
-
-  #leave(waiter: Waiter): void {
-    const index = this.#waiters.indexOf(waiter);
-    if (index !== -1) this.#waiters.splice(index, 1);
-    if (this.#waiters.length === 0) this.#interrupt?.abort();
-    waiter.reject(waiter.signal?.reason);
+    const waiting = this.#waiters.add(signal);
+    void this.#pump();
+    return waiting;
   }
 
   async #pump(): Promise<void> {
     if (this.#pumping) return;
     this.#pumping = true;
     try {
-      for (let head = this.#waiters[0]; head; head = this.#waiters[0]) {
+      while (this.#waiters.size > 0) {
         const now = this.#clock.now();
         const delay = this.#bucket.delayUntilNext(now);
         if (delay > 0) {
@@ -85,12 +65,10 @@ export class Pacer {
           continue;
         }
         this.#bucket.take(now);
-        this.#waiters.shift();
-        head.signal?.removeEventListener("abort", head.onAbort);
-        head.resolve();
+        this.#waiters.serveFirst();
       }
     } catch (error) {
-      for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
+      this.#waiters.failAll(error);
     } finally {
       this.#pumping = false;
     }

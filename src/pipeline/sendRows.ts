@@ -10,8 +10,10 @@ import { addSuppression } from "../journal/suppressionList.js";
 import type { RunDefaults } from "../operations/operation.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
+import { reserveRateSlots } from "../journal/rateSlots.js";
 import { dispatch, type InFlight } from "./dispatch.js";
 import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
+import { SharedPacer } from "./sharedPacer.js";
 
 export interface Schedule {
   rate: number;
@@ -43,6 +45,11 @@ export interface SendRowsArgs {
    * one of its own just fails. Absent: every row counts as using them.
    */
   runDefaults?: RunDefaults;
+  /**
+   * The account whose rate `schedule.rate` is. On a PostgreSQL journal every sender of it, on
+   * any host, draws from that one rate (the journal's limiter row).
+   */
+  account?: string | undefined;
   /** Where the credentials came from: a refusal (20003) names what to check. */
   credentials?: CredentialSource | undefined;
   /** Rows whose recipient's local time is inside this window stay pending, unsent. */
@@ -73,6 +80,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const summary = await dispatch<SendableRow>({
     items: quiet ? quiet.filter(rows) : rows,
     ...args.schedule,
+    gate: sharedGate(args),
     clock: args.clock,
     signal: args.signal,
     inFlight: args.inFlight,
@@ -189,4 +197,17 @@ class RunSuppressions {
 function suppressionAfterFailure(record: AttemptRecord): { code: number; reason: string } | null {
   if (record.outcome !== "failed" || record.errorCode === null) return null;
   return suppressionFor(record.errorCode) ?? null;
+}
+
+/**
+ * The account's rate shared through a PostgreSQL journal. A SQLite journal is one host's, where
+ * the process's own token bucket keeps the rate without a write per few starts on the
+ * journal's one connection.
+ */
+function sharedGate(args: SendRowsArgs): SharedPacer | undefined {
+  const { journal, account, schedule, clock } = args;
+  if (account === undefined || journal.sql.dialect.name !== "postgres") return undefined;
+  return new SharedPacer(schedule, clock, (request) =>
+    reserveRateSlots(journal.sql, account, request),
+  );
 }

@@ -23,6 +23,7 @@ import {
   journalRows,
   skippedCounts,
 } from "../../src/journal/reportQueries.js";
+import { reserveRateSlots } from "../../src/journal/rateSlots.js";
 import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
 import { acquireRunLock, lockHolder } from "../../src/journal/runLock.js";
 import { FENCED } from "../../src/journal/runLockFence.js";
@@ -345,6 +346,21 @@ describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) =>
       await journal.insertRows(sent.id, [row(0)]);
       await journal.beginAttempt(sent.id, 0);
       await expect(journal.deleteUnsentRun(sent.id)).rejects.toThrow(/has attempts/);
+    });
+
+    it("reserves an account's start slots in one row: back to back, no credit when new, burst − 1 after idle", async () => {
+      const slots = { intervalMs: 10, burst: 5, count: 3 };
+      const first = await reserveRateSlots(journal.sql, "AC1", slots);
+      // A new row gives no credit: the first slot is now, on the row keeper's clock.
+      expect(Math.abs(first.firstSlotMs - first.nowMs)).toBeLessThan(1);
+      const second = await reserveRateSlots(journal.sql, "AC1", slots);
+      expect(second.firstSlotMs).toBeCloseTo(first.firstSlotMs + 30, 6);
+      const other = await reserveRateSlots(journal.sql, "AC2", slots);
+      expect(Math.abs(other.firstSlotMs - other.nowMs)).toBeLessThan(1);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      // Idle longer than the burst: up to burst − 1 slots before now, never more.
+      const idle = await reserveRateSlots(journal.sql, "AC1", slots);
+      expect(idle.firstSlotMs).toBeCloseTo(idle.nowMs - 40, 0);
     });
   });
 });
