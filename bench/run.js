@@ -5,6 +5,7 @@
 //   npm run bench                        (builds dist/ first)
 //   BENCH_SCALE=0.5 node bench/run.js    (shorter runs)
 //   BENCH_ONLY=retry node bench/run.js   (only retry's memory, below)
+//   BENCH_ONLY=scale node bench/run.js   (only the scale-out part: bench/scaleOut.js)
 //   BENCH_CLIENT=fetch node bench/run.js (plain fetch instead of node:http)
 //   BENCH_ONLY=preflight node bench/run.js (only the pre-flight part; BENCH_ONLY=pacing: only this)
 //
@@ -36,7 +37,9 @@ import { systemClock } from "../dist/core/clock.js";
 import { latenessAllowanceMs } from "../dist/core/tokenBucket.js";
 import { dispatch } from "../dist/pipeline/dispatch.js";
 import { startSimulator } from "../dist/simulator/startSimulator.js";
+import { analyse } from "./measures.js";
 import { preflightBench } from "./preflight.js";
+import { scaleOutBench } from "./scaleOut.js";
 
 const TARGETS = [10, 50, 200, 1000];
 const BURST = 1;
@@ -182,33 +185,6 @@ const DRIVERS = [
 // ── Measuring ────────────────────────────────────────────────────────────────────────────────
 
 /** The most times in any half-open window [t, t + windowMs), each time tried as t. */
-function maxInWindow(times, windowMs) {
-  let most = 0;
-  let end = 0;
-  for (let i = 0; i < times.length; i++) {
-    while (end < times.length && times[end] < times[i] + windowMs) end++;
-    most = Math.max(most, end - i);
-  }
-  return most;
-}
-
-function analyse(times, rate, burst) {
-  const at = [...times].sort((a, b) => a - b);
-  const n = at.length;
-  const spanMs = n > 1 ? at[n - 1] - at[0] : Number.NaN;
-  const achieved = ((n - 1) * 1000) / spanMs;
-  const worst1s = maxInWindow(at, 1000);
-  return {
-    n,
-    achieved,
-    ratio: achieved / rate,
-    worst1s,
-    worst1sRatio: worst1s / (rate + burst),
-    worst100ms: maxInWindow(at, 100),
-    ideal100ms: Math.floor(rate / 10 + burst),
-  };
-}
-
 // ── Plumbing ─────────────────────────────────────────────────────────────────────────────────
 
 function messagePoster(sim, concurrency) {
@@ -345,6 +321,7 @@ function formatNumber(value) {
 async function main() {
   const only = process.env.BENCH_ONLY;
   if (only === "retry") return retryMemory();
+  if (only === "scale") return scaleOutBench();
   if (only !== "pacing") await preflightBench();
   if (only === "preflight") return;
   console.log("");
@@ -399,6 +376,7 @@ async function main() {
     }
   }
   printVerdict(rows);
+  await scaleOutBench();
   await retryMemory();
   console.log(
     `\nTotal ${((performance.now() - began) / 1000).toFixed(1)} s; load average ${loadavg()[0].toFixed(2)} at the end.`,

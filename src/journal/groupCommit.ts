@@ -1,4 +1,4 @@
-import type { SqlClient, SqlQueries } from "./sql/sqlClient.js";
+import type { SqlClient, SqlQueries, TransactionOptions } from "./sql/sqlClient.js";
 
 interface Pending {
   write: (tx: SqlQueries) => Promise<unknown>;
@@ -22,7 +22,15 @@ export class GroupCommit {
   private scheduled = false;
   private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly sql: SqlClient) {}
+  /**
+   * `options.exclusive` false: the writes lock only the rows they touch (attempts of runs this
+   * process holds, fenced by a FOR SHARE read of the run's lock), so senders of other runs on a
+   * shared PostgreSQL journal commit side by side instead of one journal-wide writer at a time.
+   */
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly options: TransactionOptions = {},
+  ) {}
 
   /** Runs `write` in the next shared transaction; resolves with its result once committed. */
   write<T>(write: (tx: SqlQueries) => Promise<T>): Promise<T> {
@@ -62,7 +70,7 @@ export class GroupCommit {
             settled.push({ ok: false, value: error });
           }
         }
-      });
+      }, this.options);
     } catch (error) {
       // The commit itself failed (disk full, busy past the timeout): nothing of it is durable.
       for (const item of batch) item.reject(error);

@@ -17,9 +17,11 @@ export async function assertRunLockHeld(
 ): Promise<void> {
   const token = journal.heldLocks.get(runId);
   if (token === undefined) return;
-  const held = await tx.get("SELECT 1 FROM run_locks WHERE run_id = ? AND token = ?", [
-    runId,
-    token,
-  ]);
+  // Read-locked: a takeover's UPDATE of the lock waits for this attempt's commit, or commits
+  // first and this read sees its token; either way no attempt is written past a takeover.
+  const held = await tx.get(
+    `SELECT 1 FROM run_locks WHERE run_id = ? AND token = ?${tx.dialect.forShare}`,
+    [runId, token],
+  );
   if (!held) throw new CliError(FENCED, ExitCode.tempFail);
 }

@@ -72,65 +72,71 @@ export interface SendRowsResult {
  */
 export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
-  const commits = new GroupCommit(args.journal.sql);
+  const commits = new GroupCommit(args.journal.sql, { exclusive: false });
   const suppressions = new RunSuppressions(args);
   let stopped: SendRowsResult["stopped"] = null;
   const quiet = args.quietHours && new QuietHold(args.quietHours);
   const rows = suppressions.filter(args.rows);
-  const summary = await dispatch<SendableRow>({
-    items: quiet ? quiet.filter(rows) : rows,
-    ...args.schedule,
-    gate: sharedGate(args),
-    clock: args.clock,
-    signal: args.signal,
-    inFlight: args.inFlight,
-    // Checked before the row takes a token, so a skipped row costs the others no rate.
-    skip: (row) => suppressions.skipKnown(row),
-    worker: async (row) => {
-      // Judged again at the start: the row read ahead (or a retry) may have waited for its
-      // token into the window. That token is lost, which only slows the run.
-      if (quiet && !quiet.admits(row)) return { kind: "done" };
-      const op = operationOf(row.api);
-      // Checked again: an opt-out answered (here or by another process) while this row waited.
-      if (await suppressions.skipNow(row)) return { kind: "done" };
-      // Durable before the request leaves: the whole no-double-send guarantee rests on it.
-      const { attemptId, n } = await commits.write((tx) =>
-        args.journal.beginAttempt(row.runId, row.idx, tx),
-      );
-      const classification = op.classify(await op.send(args.api, row.request));
-      // Attempts made by this command: --max-attempts applies afresh to each send or retry.
-      const decision = decideAttempt(
-        classification,
-        n - row.attempts,
-        { ...args.retry, random: random() },
-        args.runDefaults ? op.usesRunDefaults(row.request, args.runDefaults) : true,
-        args.credentials,
-      );
-      const answer = op.suppressionFor?.(classification, {
-        suppressLandlines: args.suppressLandlines ?? false,
-      });
-      const failure = suppressionAfterFailure(decision.record);
-      await commits.write(async (tx) => {
-        await args.journal.finishAttempt(attemptId, decision.record, tx);
-        for (const entry of [failure, answer]) {
-          if (entry) {
-            await addSuppression(args.journal, { number: row.to, ...entry, runId: row.runId }, tx);
+  const summary = await withSharedGate(args, (gate) =>
+    dispatch<SendableRow>({
+      items: quiet ? quiet.filter(rows) : rows,
+      ...args.schedule,
+      gate,
+      clock: args.clock,
+      signal: args.signal,
+      inFlight: args.inFlight,
+      // Checked before the row takes a token, so a skipped row costs the others no rate.
+      skip: (row) => suppressions.skipKnown(row),
+      worker: async (row) => {
+        // Judged again at the start: the row read ahead (or a retry) may have waited for its
+        // token into the window. That token is lost, which only slows the run.
+        if (quiet && !quiet.admits(row)) return { kind: "done" };
+        const op = operationOf(row.api);
+        // Checked again: an opt-out answered (here or by another process) while this row waited.
+        if (await suppressions.skipNow(row)) return { kind: "done" };
+        // Durable before the request leaves: the whole no-double-send guarantee rests on it.
+        const { attemptId, n } = await commits.write((tx) =>
+          args.journal.beginAttempt(row.runId, row.idx, tx),
+        );
+        const classification = op.classify(await op.send(args.api, row.request));
+        // Attempts made by this command: --max-attempts applies afresh to each send or retry.
+        const decision = decideAttempt(
+          classification,
+          n - row.attempts,
+          { ...args.retry, random: random() },
+          args.runDefaults ? op.usesRunDefaults(row.request, args.runDefaults) : true,
+          args.credentials,
+        );
+        const answer = op.suppressionFor?.(classification, {
+          suppressLandlines: args.suppressLandlines ?? false,
+        });
+        const failure = suppressionAfterFailure(decision.record);
+        await commits.write(async (tx) => {
+          await args.journal.finishAttempt(attemptId, decision.record, tx);
+          for (const entry of [failure, answer]) {
+            if (entry) {
+              await addSuppression(
+                args.journal,
+                { number: row.to, ...entry, runId: row.runId },
+                tx,
+              );
+            }
           }
+        });
+        for (const entry of [failure, answer]) if (entry) suppressions.learn(row.to, entry.reason);
+        args.onAttempt?.(row, decision.record);
+        switch (decision.next.kind) {
+          case "done":
+            return { kind: "done" };
+          case "retry":
+            return { kind: "retry", afterMs: decision.next.afterMs };
+          case "stop":
+            stopped ??= { exitCode: decision.next.exitCode, message: decision.next.message };
+            return { kind: "stop" };
         }
-      });
-      for (const entry of [failure, answer]) if (entry) suppressions.learn(row.to, entry.reason);
-      args.onAttempt?.(row, decision.record);
-      switch (decision.next.kind) {
-        case "done":
-          return { kind: "done" };
-        case "retry":
-          return { kind: "retry", afterMs: decision.next.afterMs };
-        case "stop":
-          stopped ??= { exitCode: decision.next.exitCode, message: decision.next.message };
-          return { kind: "stop" };
-      }
-    },
-  });
+      },
+    }),
+  );
   await suppressions.settled();
   return {
     stopped,
@@ -200,14 +206,20 @@ function suppressionAfterFailure(record: AttemptRecord): { code: number; reason:
 }
 
 /**
- * The account's rate shared through a PostgreSQL journal. A SQLite journal is one host's, where
- * the process's own token bucket keeps the rate without a write per few starts on the
- * journal's one connection.
+ * Runs `fn` with the account's rate shared through a PostgreSQL journal, its reservations on a
+ * connection of their own: behind the attempts' transactions in the pool they came too late for
+ * their slots. A SQLite journal is one host's, where the process's own token bucket keeps the
+ * rate without a write per few starts on the journal's one connection.
  */
-function sharedGate(args: SendRowsArgs): SharedPacer | undefined {
+function withSharedGate<T>(
+  args: SendRowsArgs,
+  fn: (gate: SharedPacer | undefined) => Promise<T>,
+): Promise<T> {
   const { journal, account, schedule, clock } = args;
-  if (account === undefined || journal.sql.dialect.name !== "postgres") return undefined;
-  return new SharedPacer(schedule, clock, (request) =>
-    reserveRateSlots(journal.sql, account, request),
+  if (account === undefined || journal.sql.dialect.name !== "postgres") return fn(undefined);
+  return journal.sql.session((connection) =>
+    fn(
+      new SharedPacer(schedule, clock, (request) => reserveRateSlots(connection, account, request)),
+    ),
   );
 }

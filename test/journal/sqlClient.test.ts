@@ -293,6 +293,7 @@ describe.skipIf(noPostgres())("migratePostgres", () => {
     expect(tables.map((t) => t.name)).toEqual([
       "attempts",
       "journal_schema",
+      "rate_limits",
       "rows",
       "run_locks",
       "runs",

@@ -11,6 +11,7 @@ export const POSTGRES_DIALECT: Dialect = {
     `json_each_text(${column}::json) WITH ORDINALITY AS ${alias}(key, value, id)`,
   bytes: (value) => value.toString("hex"),
   orderedJoin: "JOIN",
+  forShare: " FOR SHARE",
   // clock_timestamp(), not now(): now() is the transaction's start (SCALE_OUT.md).
   nowMs: "(extract(epoch from clock_timestamp()) * 1000)::bigint",
 };

@@ -27,6 +27,11 @@ export interface Dialect {
    * planner is told so by CROSS JOIN; PostgreSQL's chooses well by itself (and has no CROSS JOIN … ON).
    */
   orderedJoin: string;
+  /**
+   * After a SELECT: keeps the rows read from changing until the transaction ends (PostgreSQL's
+   * FOR SHARE); "" on SQLite, whose write transaction already excludes every other writer.
+   */
+  forShare: string;
   /** The clock of the database, in ms since the epoch, as an SQL expression. */
   nowMs: string;
 }

@@ -9,6 +9,7 @@ export const SQLITE_DIALECT: Dialect = {
   jsonKeys: (column, alias) => `json_each(${column}) AS ${alias}`,
   bytes: (value) => value,
   orderedJoin: "CROSS JOIN",
+  forShare: "",
   nowMs: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
 };
 
