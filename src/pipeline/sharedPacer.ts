@@ -2,9 +2,8 @@ import type { Clock } from "../core/clock.js";
 import type { SlotRequest } from "../core/gcra.js";
 import { validateTokenBucketOptions } from "../core/tokenBucket.js";
 import type { SlotGrant } from "../journal/rateSlots.js";
-import { abortableSleep } from "./abortableSleep.js";
 import type { StartGate } from "./startGate.js";
-import { WaiterQueue } from "./waiterQueue.js";
+import { type Opening, WaiterQueue } from "./waiterQueue.js";
 
 /**
  * A slot missed by more than this is given up, not started late: a late start would crowd the
@@ -24,20 +23,18 @@ export type ReserveSlots = (request: SlotRequest) => Promise<SlotGrant>;
  * The start gate of a rate shared by every sender of an account (the journal's limiter row):
  * slots are reserved a few at a time and each start waits for its own. The grant's clock (the
  * database's) is mapped onto ours by the round trip's midpoint, so hosts need no synchronised
- * clocks. Waiters are served first come, first served by one loop holding at most one timer.
+ * clocks. Waiters are served in turn (WaiterQueue).
  */
 export class SharedPacer implements StartGate {
   #rate: number;
   readonly #burst: number;
   readonly #clock: Clock;
   readonly #reserve: ReserveSlots;
-  readonly #waiters = new WaiterQueue(() => this.#interrupt?.abort());
+  readonly #waiters: WaiterQueue;
   /** Reserved slots not yet used, on our clock, earliest first. */
   #slots: number[] = [];
   /** When the slots came back: a burst slot earlier than that may start until then + grace. */
   #grantedAt = 0;
-  #pumping = false;
-  #interrupt: AbortController | undefined;
   #givenUp = 0;
 
   constructor(options: { rate: number; burst: number }, clock: Clock, reserve: ReserveSlots) {
@@ -46,6 +43,7 @@ export class SharedPacer implements StartGate {
     this.#burst = burst;
     this.#clock = clock;
     this.#reserve = reserve;
+    this.#waiters = new WaiterQueue(clock, () => this.#opening());
   }
 
   get rate(): number {
@@ -64,40 +62,22 @@ export class SharedPacer implements StartGate {
   }
 
   acquire(signal?: AbortSignal): Promise<void> {
-    const waiting = this.#waiters.add(signal);
-    void this.#pump();
-    return waiting;
+    return this.#waiters.add(signal);
   }
 
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#waiters.size > 0) {
-        const slot = this.#slots[0];
-        if (slot === undefined) {
-          await this.#reserveMore();
-          continue;
-        }
-        const now = this.#clock.now();
-        if (now > Math.max(slot, this.#grantedAt) + SLOT_GRACE_MS) {
-          this.#slots.shift();
-          this.#givenUp += 1;
-          continue;
-        }
-        if (now < slot) {
-          this.#interrupt = new AbortController();
-          await abortableSleep(this.#clock, slot - now, this.#interrupt.signal);
-          this.#interrupt = undefined;
-          continue;
-        }
+  /** The next reserved slot's opening; reserves more when none is left. 0 takes the start. */
+  #opening(): Opening {
+    for (;;) {
+      const slot = this.#slots[0];
+      if (slot === undefined) return this.#reserveMore();
+      const now = this.#clock.now();
+      if (now <= Math.max(slot, this.#grantedAt) + SLOT_GRACE_MS) {
+        if (now < slot) return slot - now;
         this.#slots.shift();
-        this.#waiters.serveFirst();
+        return 0;
       }
-    } catch (error) {
-      this.#waiters.failAll(error);
-    } finally {
-      this.#pumping = false;
+      this.#slots.shift();
+      this.#givenUp += 1;
     }
   }
 
