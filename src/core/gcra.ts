@@ -30,6 +30,7 @@ export function reserveSlots(
   request: SlotRequest,
 ): Reservation {
   const { intervalMs, burst, count } = request;
-  const firstSlotMs = tatMs === undefined ? nowMs : Math.max(tatMs, nowMs - (burst - 1) * intervalMs);
+  const firstSlotMs =
+    tatMs === undefined ? nowMs : Math.max(tatMs, nowMs - (burst - 1) * intervalMs);
   return { firstSlotMs, tatMs: firstSlotMs + count * intervalMs };
 }

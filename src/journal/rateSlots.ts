@@ -32,7 +32,13 @@ export async function reserveRateSlots(
          SET tat_ms = greatest(l.tat_ms, (SELECT now_ms FROM c) - CAST(? AS float8))
                       + CAST(? AS float8)
        RETURNING l.tat_ms - CAST(? AS float8) AS first_slot, (SELECT now_ms FROM c) AS now_ms`,
-      [account, count * intervalMs, (burst - 1) * intervalMs, count * intervalMs, count * intervalMs],
+      [
+        account,
+        count * intervalMs,
+        (burst - 1) * intervalMs,
+        count * intervalMs,
+        count * intervalMs,
+      ],
     );
     if (!row) throw new Error("the rate limiter row was not returned");
     return { firstSlotMs: Number(row.first_slot), nowMs: Number(row.now_ms) };
