@@ -7,6 +7,7 @@ import { GroupCommit } from "../../src/journal/groupCommit.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { pendingByApi } from "../../src/journal/pendingByApi.js";
 import { pendingSegments } from "../../src/journal/pendingSegments.js";
+import { reserveRateSlots } from "../../src/journal/rateSlots.js";
 import {
   inDoubtElsewhere,
   inDoubtPages,
@@ -23,7 +24,6 @@ import {
   journalRows,
   skippedCounts,
 } from "../../src/journal/reportQueries.js";
-import { reserveRateSlots } from "../../src/journal/rateSlots.js";
 import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
 import { acquireRunLock, lockHolder } from "../../src/journal/runLock.js";
 import { FENCED } from "../../src/journal/runLockFence.js";

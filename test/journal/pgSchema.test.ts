@@ -102,7 +102,11 @@ async function postgresShape(sql: PgClient): Promise<Shape> {
   for (const c of columns) {
     // SQLite spells integer and bigint alike, and real for double precision.
     const type =
-      c.data_type === "bigint" ? "integer" : c.data_type === "double precision" ? "real" : c.data_type;
+      c.data_type === "bigint"
+        ? "integer"
+        : c.data_type === "double precision"
+          ? "real"
+          : c.data_type;
     const dflt = c.column_default?.replace(/::text$/, "") ?? null;
     const table = shape.columns[c.table_name] ?? [];
     shape.columns[c.table_name] = table;
