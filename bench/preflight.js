@@ -60,7 +60,7 @@ async function ourPreflight(file, journalPath) {
   const { Journal } = await import("../dist/journal/journal.js");
   const { prepareRun } = await import("../dist/pipeline/prepareRun.js");
   const began = performance.now();
-  const journal = new Journal(journalPath);
+  const journal = await Journal.open(journalPath);
   const prepared = await prepareRun(journal, {
     input: file,
     stdin: process.stdin,
@@ -80,8 +80,8 @@ async function ourPreflight(file, journalPath) {
     options: {},
   });
   const ms = performance.now() - began;
-  prepared.lock.release();
-  journal.close();
+  await prepared.lock.release();
+  await journal.close();
   return {
     rows: prepared.run.totalRows,
     plan: prepared.plan,

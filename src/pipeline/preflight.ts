@@ -65,14 +65,22 @@ export async function preflight(
     anySuppressed = await journal.hasSuppressions();
   };
 
+  const lookups: Lookups = {
+    duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
+    suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
+    allowDuplicates: options.allowDuplicates,
+  };
+
   for await (const record of records) {
     if (options.signal?.aborted) throw interrupted(options.signal);
-    const built = withTimeZone(buildRow(record.fields, options.defaults), record);
-    const row = await decideRow(record, built, plan.rows, {
-      duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
-      suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
-      allowDuplicates: options.allowDuplicates,
-    });
+    const decided = decideRow(
+      record,
+      buildRow(record.fields, options.defaults),
+      plan.rows,
+      lookups,
+    );
+    // Most rows need no look-up in the journal: those are decided without a promise.
+    const row = decided instanceof Promise ? await decided : decided;
     plan.rows++;
     if (row.state === "pending") {
       plan.valid++;
@@ -104,26 +112,41 @@ interface Lookups {
   allowDuplicates: boolean;
 }
 
-async function decideRow(
+/**
+ * The row as journaled, built once. A row's own time zone decides its quiet hours: an unknown
+ * one makes the row invalid.
+ */
+function decideRow(
   record: InputRecord,
   built: BuiltRow,
   idx: number,
   lookups: Lookups,
-): Promise<NewRow> {
-  const common = { idx, line: record.line, fields: record.fields, api: built.api };
-  if (!built.ok) {
+): NewRow | Promise<NewRow> {
+  const problem = timeZoneProblem(record.fields);
+  if (!built.ok || problem !== null) {
+    const reason = built.ok
+      ? problem
+      : problem === null
+        ? built.reason
+        : `${built.reason}; ${problem}`;
     return {
-      ...common,
+      idx,
+      line: record.line,
+      fields: record.fields,
+      api: built.api,
       to: built.to ?? null,
       request: null,
       dedupeKey: null,
       segments: 0,
       state: "invalid",
-      reason: built.reason,
+      reason,
     };
   }
-  const row: NewRow = {
-    ...common,
+  const row: PendingRow = {
+    idx,
+    line: record.line,
+    fields: record.fields,
+    api: built.api,
     to: built.to,
     request: built.request,
     dedupeKey: built.dedupeKey,
@@ -132,24 +155,30 @@ async function decideRow(
     reason: null,
   };
   // Opt-outs bind what texts a person; a call or a lookup to the number still goes.
-  const suppressed = built.texts ? await lookups.suppression(built.to) : undefined;
-  if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
-  if (!lookups.allowDuplicates) {
-    const earlier = await lookups.duplicateOf(built.dedupeKey, built.to);
-    if (earlier !== undefined) {
-      return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
-    }
+  const suppressed = built.texts ? lookups.suppression(built.to) : undefined;
+  if (suppressed instanceof Promise) {
+    return suppressed.then((found) => unlessSuppressed(row, found, lookups));
   }
-  return row;
+  return unlessSuppressed(row, suppressed, lookups);
 }
 
-/** A row's own time zone decides its quiet hours: an unknown one makes the row invalid. */
-function withTimeZone(built: BuiltRow, record: InputRecord): BuiltRow {
-  const problem = timeZoneProblem(record.fields);
-  if (problem === null) return built;
-  if (!built.ok) return { ...built, reason: `${built.reason}; ${problem}` };
-  const { api, texts, segments } = built;
-  return { ok: false, reason: problem, to: built.to, api, texts, segments };
+type PendingRow = NewRow & { to: string; dedupeKey: string };
+
+function unlessSuppressed(
+  row: PendingRow,
+  suppressed: { reason: string } | undefined,
+  lookups: Lookups,
+): NewRow | Promise<NewRow> {
+  if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
+  if (lookups.allowDuplicates) return row;
+  const earlier = lookups.duplicateOf(row.dedupeKey, row.to);
+  if (earlier instanceof Promise) return earlier.then((line) => unlessDuplicate(row, line));
+  return unlessDuplicate(row, earlier);
+}
+
+function unlessDuplicate(row: NewRow, earlier: number | undefined): NewRow {
+  if (earlier === undefined) return row;
+  return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
 }
 
 function interrupted(signal: AbortSignal): CliError {
