@@ -12,8 +12,9 @@ export interface SlotGrant extends Pick<Reservation, "firstSlotMs"> {
  * limiter row, in one autocommit statement of its own: never inside a claim or attempt
  * transaction, which would hold the row locked for every other sender.
  *
- * PostgreSQL: the row is read and moved on the database's clock (`clock_timestamp()`, not
- * `now()`, the transaction's start), the one clock every host sees. SQLite: every process on
+ * PostgreSQL: core/gcra.ts's arithmetic written in SQL, so that the row is read and moved on the
+ * database's clock (`clock_timestamp()`, not `now()`, the transaction's start), the one clock
+ * every host sees. SQLite: every process on
  * the file is on this host, so the wall clock is shared, and the transaction is the lock.
  */
 export async function reserveRateSlots(

@@ -124,11 +124,7 @@ function decideRow(
 ): NewRow | Promise<NewRow> {
   const problem = timeZoneProblem(record.fields);
   if (!built.ok || problem !== null) {
-    const reason = built.ok
-      ? problem
-      : problem === null
-        ? built.reason
-        : `${built.reason}; ${problem}`;
+    const reason = [built.ok ? null : built.reason, problem].filter((r) => r !== null).join("; ");
     return {
       idx,
       line: record.line,
