@@ -2,6 +2,7 @@ import { parseDuration } from "../core/parseDuration.js";
 import { CliError, ExitCode } from "../errors.js";
 import { describeTakeOver } from "../journal/lockMessages.js";
 import type { LockOptions } from "../journal/runLock.js";
+import { READ_ONLY_APIS } from "../operations/registry.js";
 import type { CommandEnv } from "./commandEnv.js";
 
 /** How a command that works on a run takes its lock: `--break-lock` and the lease's length. */
@@ -38,5 +39,9 @@ export function parseLockFlags(
 
 /** The flags, plus a line on stderr whenever the lock is taken from another holder. */
 export function lockOptionsFor(flags: LockFlags, env: CommandEnv): LockOptions {
-  return { ...flags, onTakeOver: (takeOver) => env.stderr.write(describeTakeOver(takeOver)) };
+  return {
+    ...flags,
+    readOnlyApis: READ_ONLY_APIS,
+    onTakeOver: (takeOver) => env.stderr.write(describeTakeOver(takeOver)),
+  };
 }

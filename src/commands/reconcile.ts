@@ -3,7 +3,7 @@ import { type CliError, ExitCode, interruption } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import { inDoubtByApi } from "../journal/reconcileQueries.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
-import { operationOf, READ_ONLY_APIS } from "../operations/registry.js";
+import { operationOf } from "../operations/registry.js";
 import {
   emptyReconcileResult,
   type ReconcileResult,
@@ -44,8 +44,8 @@ export async function reconcile(options: ReconcileOptions, env: CommandEnv): Pro
       if (!options.json) env.stdout.write(text);
     };
     const colors = colorsFor(env.stdout, env.env);
-    // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    // Attempts a process that is gone left in flight, made in doubt as the lock was taken.
+    const recovered = lock.recovered;
     const { stopped: _stopped, interrupted: _interrupted, ...nothingYet } = emptyReconcileResult();
     const report: ReconcileReport = { recovered, ...nothingYet, graceMs: options.graceMs };
     const startedAt = env.clock.now();

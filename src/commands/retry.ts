@@ -3,7 +3,6 @@ import { CliError, ExitCode } from "../errors.js";
 import type { Journal, RunRecord } from "../journal/journal.js";
 import { type RetrySelection, requeueRows } from "../journal/retryRows.js";
 import { acquireRunLock, type RunLock } from "../journal/runLock.js";
-import { READ_ONLY_APIS } from "../operations/registry.js";
 import {
   describeChoice,
   emptyTally,
@@ -57,8 +56,8 @@ export async function retry(options: RetryOptions, env: CommandEnv): Promise<num
       if (!options.json) env.stdout.write(text);
     };
     const colors = colorsFor(env.stdout, env.env);
-    // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    // Attempts a process that is gone left in flight, made in doubt as the lock was taken.
+    const recovered = held.recovered;
     if (recovered > 0) {
       out(
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again.\n`,

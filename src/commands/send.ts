@@ -1,14 +1,16 @@
 import { exitCodeFor } from "../core/exitCodeFor.js";
 import type { CountryCode } from "../core/normalisePhone.js";
 import { CliError, ExitCode, interruption } from "../errors.js";
+import { claimBatchSize } from "../journal/claimRows.js";
 import { resolveJournalPath } from "../journal/defaultJournalPath.js";
 import { Journal } from "../journal/journal.js";
 import { pendingByApi } from "../journal/pendingByApi.js";
-import type { RunLock } from "../journal/runLock.js";
+import { lockHolders, type RunLock } from "../journal/runLock.js";
 import { countRequests, segmentRows } from "../operations/countRequests.js";
 import { describePlan } from "../operations/describePlan.js";
-import { DEFAULT_API, READ_ONLY_APIS } from "../operations/registry.js";
+import { DEFAULT_API } from "../operations/registry.js";
 import { prepareRun } from "../pipeline/prepareRun.js";
+import { workerRows } from "../pipeline/workerRows.js";
 import { readCredentials } from "../twilio/readCredentials.js";
 import { colorsFor } from "../ui/colors.js";
 import { quietHoursNote, quietHoursSummary } from "../ui/quietHoursNote.js";
@@ -79,7 +81,12 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         onDelimiter: (delimiter) => sayDelimiter(options.input, delimiter, env),
       },
       onRejected: (row) => listing.add(row),
-      lock: lockOptionsFor(options.lock, env),
+      // A journal that many hosts share lets every sender of a run work on it together.
+      lock: { ...lockOptionsFor(options.lock, env), shared: isShared(journal) },
+      onWaitForPreflight: (holder) =>
+        env.stderr.write(
+          `twilio-bulk: run is being prepared by process ${holder.pid} on host ${holder.host}; waiting to join it.\n`,
+        ),
       options: {
         rate: options.rate,
         burst: options.burst,
@@ -89,7 +96,8 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
         ...(options.suppressLandlines && { suppressLandlines: true }),
       },
     });
-    // Held from here to the end: no other send, retry or reconcile works on this run meanwhile.
+    // Held from here to the end: no retry or reconcile works on this run meanwhile, and no other
+    // send but the run's fellow workers on a shared journal.
     lock = prepared.lock;
     const out = (text: string) => {
       if (!options.json) env.stdout.write(text);
@@ -127,7 +135,14 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       out(
         `${[renderPlan(plan, options.rate, segmentRows(plan.byApi)), ...describePlan(plan.byApi, options.rate)].join("\n")}\n`,
       );
-    } else out(`Resuming run ${run.name ?? run.id}: ${pending} rows pending.\n`);
+    } else {
+      const others = (await lockHolders(journal.sql, run.id)).length - 1;
+      const joining =
+        others > 0
+          ? `Joining run ${run.name ?? run.id} (${others} other ${others === 1 ? "sender" : "senders"})`
+          : `Resuming run ${run.name ?? run.id}`;
+      out(`${joining}: ${pending} rows pending.\n`);
+    }
     // The cost belongs to the plan it estimates, above the rows that are left out of it.
     if (cost) out(`${renderCost(cost)}\n`);
     // A real send lists them too: the last look at what will not be sent, before it starts.
@@ -163,19 +178,29 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
       }
     }
 
-    // Safe only under the run's lock: an attempt in flight is then surely a dead process's.
-    const recovered = await journal.recoverInFlight(run.id, READ_ONLY_APIS);
+    // Attempts a process that is gone left in flight, made in doubt as the lock was taken.
+    const recovered = lock.recovered;
     if (recovered > 0) {
       out(
         `${recovered} rows were in flight when the last process stopped: they are in doubt, not sent again (\`twilio-bulk reconcile --run ${run.id}\` settles them).\n`,
       );
     }
     const counts = await journal.counts(run.id);
+    if (isShared(journal)) await lock.share();
+    const held = lock;
+    const pendingRows = () =>
+      held.shared
+        ? workerRows(journal, held, {
+            batch: claimBatchSize(options.rate),
+            clock: env.clock,
+            signal: AbortSignal.any([env.signal, held.lost]),
+          })
+        : journal.rowsInState(run.id, "pending");
     const sending = await sendWithProgress({
       journal,
       runId: run.id,
-      rows: journal.rowsInState(run.id, "pending"),
-      pendingAgain: () => journal.rowsInState(run.id, "pending"),
+      rows: pendingRows(),
+      pendingAgain: pendingRows,
       counts,
       total: counts.pending,
       options,
@@ -214,6 +239,14 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     await lock?.release();
     await journal.close();
   }
+}
+
+/**
+ * Whether the journal's runs are worked on by several senders together: a PostgreSQL journal's,
+ * shared by hosts. A SQLite journal is one machine's: one process per run, as the lock says.
+ */
+function isShared(journal: Journal): boolean {
+  return journal.sql.dialect.name === "postgres";
 }
 
 /**

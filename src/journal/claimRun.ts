@@ -26,13 +26,16 @@ export async function claimRun(
   return journal.sql.transaction(async (tx) => {
     const existing = await find(tx);
     if (existing) {
-      const lock = await acquireRunLock(journal, existing.id, lockOptions, tx);
+      // A run still preparing is started again from the top by whoever takes it: alone.
+      const shared = lockOptions?.shared === true && existing.phase !== "preparing";
+      const lock = await acquireRunLock(journal, existing.id, { ...lockOptions, shared }, tx);
       return { run: existing, created: false, lock };
     }
     const run = await journal.createRun(create, tx);
     // A lock row for an id that did not exist belongs to a deleted run whose id was reused.
     await tx.run("DELETE FROM run_locks WHERE run_id = ?", [run.id]);
-    const lock = await acquireRunLock(journal, run.id, lockOptions, tx);
+    // Held alone through the pre-flight; `share()` lets the run's other senders join after it.
+    const lock = await acquireRunLock(journal, run.id, { ...lockOptions, shared: false }, tx);
     return { run, created: true, lock };
   });
 }

@@ -6,8 +6,9 @@ import { type Db, openDatabase } from "./openDatabase.js";
 import { openPostgres } from "./openPostgres.js";
 import { pageByIdx } from "./pageByIdx.js";
 import { isPostgresUrl, parsePostgresUrl } from "./postgresUrl.js";
+import { recoverOrphans } from "./recoverOrphans.js";
 import { packRequest, unpackRequest } from "./requestColumn.js";
-import { assertRunLockHeld } from "./runLockFence.js";
+import { assertRunLockHeld, type HeldLock } from "./runLockFence.js";
 import type { Dialect, SqlClient, SqlQueries, SqlValue } from "./sql/sqlClient.js";
 import { SqliteClient } from "./sql/sqliteClient.js";
 
@@ -157,8 +158,11 @@ const ROW_COLUMNS = 12;
 export class Journal {
   private readonly now: () => number;
   private readonly keys = new KeyFilter();
-  /** The run locks this journal holds, by run: their token fences new attempts (runLockFence). */
-  readonly heldLocks = new Map<number, string>();
+  /**
+   * The run locks this journal holds, by run: their token fences new attempts (runLockFence) and
+   * owns the rows they start; shared, it may start only rows it claimed (claimRows.ts).
+   */
+  readonly heldLocks = new Map<number, HeldLock>();
 
   constructor(
     /** The journal's database behind the interface both backends share (sql/sqlClient.ts). */
@@ -428,9 +432,13 @@ export class Journal {
     const begin = async (tx: SqlQueries) => {
       const now = this.now();
       await assertRunLockHeld(tx, this, runId);
+      const held = this.heldLocks.get(runId);
+      // Alone on the run, a holder owns whatever it starts; shared, only what it claimed.
       const row = await tx.get<{ attempts: number }>(
-        "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
-        [now, runId, idx],
+        held?.shared
+          ? "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' AND owner = ? RETURNING attempts"
+          : "UPDATE rows SET attempts = attempts + 1, updated_at = ?, owner = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
+        held?.shared ? [now, runId, idx, held.token] : [now, held?.token ?? null, runId, idx],
       );
       if (!row) throw new Error(`row ${idx} of run ${runId} is not pending`);
       const attempt = await tx.get<{ id: number }>(
@@ -460,7 +468,14 @@ export class Journal {
           attemptId,
         ],
       );
-      if (!attempt) throw new Error(`attempt ${attemptId} is not in flight`);
+      if (!attempt) {
+        // Recovered as in doubt by whoever took the run over: this outcome is no longer ours.
+        const of = await tx.get<{ run_id: number }>("SELECT run_id FROM attempts WHERE id = ?", [
+          attemptId,
+        ]);
+        if (of) await assertRunLockHeld(tx, this, of.run_id);
+        throw new Error(`attempt ${attemptId} is not in flight`);
+      }
       await tx.run(
         `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
            sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status),
@@ -486,35 +501,12 @@ export class Journal {
   }
 
   /**
-   * Attempts left in flight by a process that died: their HTTP call may have reached Twilio,
-   * so their rows become in_doubt (reconcile decides them), never pending. Only call this while
-   * holding the run's lock. Returns how many rows moved.
+   * Attempts left in flight by a process that is gone become in doubt (recoverOrphans.ts);
+   * those of live holders (other workers of the run) stay. Returns how many rows moved.
    */
   async recoverInFlight(runId: number, readOnlyApis: readonly string[] = []): Promise<number> {
     const now = this.now();
-    return this.sql.transaction(async (tx) => {
-      // A read (Lookup) cut off changed nothing at Twilio: its row stays pending, asked again.
-      await tx.run(
-        `UPDATE attempts SET outcome = 'retry', finished_at = ?,
-           error_message = 'the process stopped while this request was in flight; it only reads, so it is asked again'
-         WHERE run_id = ? AND outcome = 'in_flight'
-           AND ${tx.dialect.inJsonArray("(SELECT r.api FROM rows r WHERE r.run_id = attempts.run_id AND r.idx = attempts.row_idx)")}`,
-        [now, runId, JSON.stringify(readOnlyApis)],
-      );
-      const stuck = await tx.all<{ row_idx: number }>(
-        `UPDATE attempts SET outcome = 'in_doubt', finished_at = ?,
-           error_message = 'the process stopped while this request was in flight'
-         WHERE run_id = ? AND outcome = 'in_flight' RETURNING row_idx`,
-        [now, runId],
-      );
-      await tx.runMany(
-        `UPDATE rows SET state = 'in_doubt', error_message = 'the process stopped while this request was in flight',
-           http_status = NULL, error_code = NULL, updated_at = ?
-         WHERE run_id = ? AND idx = ? AND state = 'pending'`,
-        stuck.map(({ row_idx }) => [now, runId, row_idx]),
-      );
-      return stuck.length;
-    });
+    return this.sql.transaction((tx) => recoverOrphans(tx, runId, readOnlyApis, now));
   }
 }
 

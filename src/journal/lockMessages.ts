@@ -8,7 +8,10 @@ export interface LockHolder {
   /** The last heartbeat; null for a lock written by a twilio-bulk without leases. */
   renewedAt: number | null;
   leaseMs: number | null;
-  token: string | null;
+  /** Tells one holding from the next (the fence); rows it claimed carry it as their owner. */
+  token: string;
+  /** Held with the run's other senders (workers of one run), or alone. */
+  shared: boolean;
 }
 
 /** Why a lock was taken from the process that held it. */
@@ -36,8 +39,25 @@ function describeHolder(holder: LockHolder): string {
   return `${text})`;
 }
 
-/** Exit 75: a live holder works on the run. */
-export function lockedError(runId: number, holder: LockHolder, myHost: string): CliError {
+/** Exit 75: a live holder works on the run (and `others` more with it). */
+export class RunLockedError extends CliError {
+  constructor(
+    readonly runId: number,
+    readonly holder: LockHolder,
+    myHost: string,
+    others = 0,
+  ) {
+    const { message, hint } = lockedMessage(runId, holder, myHost, others);
+    super(message, ExitCode.tempFail, hint);
+  }
+}
+
+function lockedMessage(
+  runId: number,
+  holder: LockHolder,
+  myHost: string,
+  others: number,
+): { message: string; hint: string } {
   const lapses = lapsesAt(holder);
   const breakIt =
     "to take it over now, run this command again with --break-lock (if that process is in fact still running, rows could be sent twice).";
@@ -49,11 +69,8 @@ export function lockedError(runId: number, holder: LockHolder, myHost: string): 
   } else {
     hint = `That lock has no heartbeat (it was taken by an older twilio-bulk), so twilio-bulk cannot tell from here whether that process still runs. If it does not, ${breakIt}`;
   }
-  return new CliError(
-    `run ${runId} is being worked on by ${describeHolder(holder)}`,
-    ExitCode.tempFail,
-    hint,
-  );
+  const more = others === 0 ? "" : ` and ${others} other ${others === 1 ? "process" : "processes"}`;
+  return { message: `run ${runId} is being worked on by ${describeHolder(holder)}${more}`, hint };
 }
 
 /** The line printed when a command takes a run's lock over. */

@@ -101,6 +101,15 @@ export const PG_MIGRATIONS: readonly string[] = [
     tat_ms        double precision NOT NULL
   );
   `,
+  // Several processes on one run: one lock row per holder, and each row's owner (schema.ts).
+  `
+  ALTER TABLE run_locks DROP CONSTRAINT run_locks_pkey;
+  UPDATE run_locks SET token = 'legacy-' || run_id WHERE token IS NULL;
+  ALTER TABLE run_locks ADD PRIMARY KEY (token);
+  ALTER TABLE run_locks ADD COLUMN shared integer NOT NULL DEFAULT 0;
+  CREATE INDEX run_locks_run ON run_locks (run_id);
+  ALTER TABLE rows ADD COLUMN owner text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

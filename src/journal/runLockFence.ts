@@ -1,6 +1,12 @@
 import { CliError, ExitCode } from "../errors.js";
 import type { SqlQueries } from "./sql/sqlClient.js";
 
+/** A run lock this process holds, as the journal knows it. */
+export interface HeldLock {
+  token: string;
+  shared: boolean;
+}
+
 /** The error a fenced attempt fails with. */
 export const FENCED = "the run lock was taken over: no new request may start";
 
@@ -12,16 +18,16 @@ export const FENCED = "the run lock was taken over: no new request may start";
  */
 export async function assertRunLockHeld(
   tx: SqlQueries,
-  journal: { heldLocks: ReadonlyMap<number, string> },
+  journal: { heldLocks: ReadonlyMap<number, HeldLock> },
   runId: number,
 ): Promise<void> {
-  const token = journal.heldLocks.get(runId);
+  const token = journal.heldLocks.get(runId)?.token;
   if (token === undefined) return;
   // Read-locked: a takeover's UPDATE of the lock waits for this attempt's commit, or commits
   // first and this read sees its token; either way no attempt is written past a takeover.
   const held = await tx.get(
-    `SELECT 1 FROM run_locks WHERE run_id = ? AND token = ?${tx.dialect.forShare}`,
-    [runId, token],
+    `SELECT 1 FROM run_locks WHERE token = ? AND run_id = ?${tx.dialect.forShare}`,
+    [token, runId],
   );
   if (!held) throw new CliError(FENCED, ExitCode.tempFail);
 }

@@ -7,13 +7,15 @@ export interface RunWorker {
   /** Ms since the epoch: when it took the run, and its last heartbeat. */
   since: number;
   heartbeatAt: number | null;
-  /** Requests it has finished on the run since it took it. */
+  /** Held with the run's other senders, or alone (pre-flight, retry, reconcile). */
+  shared: boolean;
+  /** Rows it has brought to an end (sent, failed, in doubt) since it took the run. */
   rowsDone: number;
 }
 
 /**
- * The processes working on a run, as `runs` lists them. A run is worked on by one process at a
- * time (its lock, runLock.ts), so this is its lock's holder; dead or alive, as the lock says.
+ * The processes working on a run, as `runs` lists them: its lock's holders (runLock.ts), dead
+ * or alive as the locks say. Each row keeps the holder that started it as its owner.
  */
 export async function runWorkers(journal: Journal, runId: number): Promise<RunWorker[]> {
   const rows = await journal.sql.all<{
@@ -21,13 +23,13 @@ export async function runWorkers(journal: Journal, runId: number): Promise<RunWo
     pid: number;
     acquired_at: number;
     renewed_at: number | null;
+    shared: number;
     done: number;
   }>(
-    `SELECT l.host, l.pid, l.acquired_at, l.renewed_at,
-            (SELECT count(*) FROM attempts a
-              WHERE a.run_id = l.run_id AND a.started_at >= l.acquired_at
-                AND a.outcome <> 'in_flight') AS done
-       FROM run_locks l WHERE l.run_id = ?`,
+    `SELECT l.host, l.pid, l.acquired_at, l.renewed_at, l.shared,
+            (SELECT count(*) FROM rows r
+              WHERE r.run_id = l.run_id AND r.owner = l.token AND r.state <> 'pending') AS done
+       FROM run_locks l WHERE l.run_id = ? ORDER BY l.acquired_at, l.token`,
     [runId],
   );
   return rows.map((r) => ({
@@ -35,6 +37,7 @@ export async function runWorkers(journal: Journal, runId: number): Promise<RunWo
     pid: r.pid,
     since: r.acquired_at,
     heartbeatAt: r.renewed_at,
+    shared: r.shared === 1,
     rowsDone: r.done,
   }));
 }

@@ -115,6 +115,29 @@ export const MIGRATIONS: readonly string[] = [
     tat_ms        REAL NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Several processes on one run (a shared journal): one lock row per holder, keyed by its
+  // token, shared by the senders of a run or held alone (pre-flight, retry, reconcile); and
+  // each row's owner, the token of the holder that claimed it (journal/claimRows.ts). An owner
+  // whose lock row is gone owns nothing: its rows are anyone's to claim.
+  `
+  CREATE TABLE run_locks_by_token (
+    run_id        INTEGER NOT NULL,
+    pid           INTEGER NOT NULL,
+    host          TEXT NOT NULL,
+    acquired_at   INTEGER NOT NULL,
+    renewed_at    INTEGER,
+    lease_ms      INTEGER,
+    token         TEXT PRIMARY KEY,
+    shared        INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO run_locks_by_token (run_id, pid, host, acquired_at, renewed_at, lease_ms, token)
+    SELECT run_id, pid, host, acquired_at, renewed_at, lease_ms, coalesce(token, 'legacy-' || run_id)
+      FROM run_locks;
+  DROP TABLE run_locks;
+  ALTER TABLE run_locks_by_token RENAME TO run_locks;
+  CREATE INDEX run_locks_run ON run_locks (run_id);
+  ALTER TABLE rows ADD COLUMN owner TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

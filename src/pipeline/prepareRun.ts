@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { InputError, UsageError } from "../errors.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CliError, InputError, interruption, UsageError } from "../errors.js";
 import { hashFile } from "../input/hashFile.js";
 import { type InputFormat, type InputOptions, openInput } from "../input/openInput.js";
-import { claimRun } from "../journal/claimRun.js";
+import { type ClaimedRun, claimRun } from "../journal/claimRun.js";
 import type { Journal, NewRun, RunRecord } from "../journal/journal.js";
+import { type LockHolder, RunLockedError } from "../journal/lockMessages.js";
 import type { LockOptions, RunLock } from "../journal/runLock.js";
 import type { SqlQueries } from "../journal/sql/sqlClient.js";
 import type { RowDefaults } from "../operations/buildRow.js";
@@ -29,6 +31,11 @@ export interface RunRequest {
   /** Recorded with the run for `runs` and `report`; never credentials. */
   options: Record<string, unknown>;
   lock?: LockOptions;
+  /**
+   * Told once when this process, joining the run's other senders (`lock.shared`), waits for
+   * the process that holds the run alone to finish its pre-flight.
+   */
+  onWaitForPreflight?: (holder: LockHolder) => void;
 }
 
 /** The run comes locked: release `lock` when done with it (see journal/runLock.ts). */
@@ -93,13 +100,13 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     identity: known ? runIdentity(known.hash, sending) : `pending:${randomUUID()}`,
   };
   // Found and locked, or created and locked, in one transaction: see claimRun.
-  let claim = await claimRun(journal, find, newRun, req.lock);
+  let claim = await claimJoining(journal, () => claimRun(journal, find, newRun, req.lock), req);
   while (!claim.created && claim.run.phase === "preparing") {
     // A run interrupted during pre-flight sent nothing: start it again from the top. We hold
     // its lock, so the process that was pre-flighting it is gone.
     await journal.deleteUnsentRun(claim.run.id);
     await claim.lock.release();
-    claim = await claimRun(journal, find, newRun, req.lock);
+    claim = await claimJoining(journal, () => claimRun(journal, find, newRun, req.lock), req);
   }
   const { run, lock } = claim;
   try {
@@ -124,6 +131,43 @@ export async function prepareRun(journal: Journal, req: RunRequest): Promise<Pre
     if (claim.created) await journal.deleteUnsentRun(run.id);
     await lock.release();
     throw error;
+  }
+}
+
+/** How often a sender waiting to join a run looks again. */
+const JOIN_POLL_MS = 250;
+
+/**
+ * Claims the run; joining its other senders, waits while the process that created it holds it
+ * alone for the pre-flight and the confirmation (the run is preparing or ready, not yet
+ * sending). A retry or reconcile holding it alone refuses the join with exit 75 at once.
+ */
+async function claimJoining(
+  journal: Journal,
+  claim: () => Promise<ClaimedRun>,
+  req: RunRequest,
+): Promise<ClaimedRun> {
+  let told = false;
+  for (;;) {
+    try {
+      return await claim();
+    } catch (error) {
+      if (!(req.lock?.shared && error instanceof RunLockedError) || error.holder.shared)
+        throw error;
+      const run = await journal.getRun(error.runId);
+      if (run?.phase !== "preparing" && run?.phase !== "ready") throw error;
+      if (!told) req.onWaitForPreflight?.(error.holder);
+      told = true;
+      try {
+        await sleep(JOIN_POLL_MS, undefined, req.signal ? { signal: req.signal } : {});
+      } catch {
+        const { exitCode, reason } = interruption(req.signal!);
+        throw new CliError(
+          `${reason} while waiting to join run ${error.runId}: nothing was sent`,
+          exitCode,
+        );
+      }
+    }
   }
 }
 

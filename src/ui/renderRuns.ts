@@ -76,7 +76,7 @@ function describeWorker(w: RunListing["workers"][number], nowMs: number): string
     w.heartbeatAt === null
       ? "no heartbeat"
       : `last heartbeat ${Math.max(0, Math.round((nowMs - Date.parse(w.heartbeatAt)) / 1000))} s ago`;
-  return `worked on by pid ${w.pid} on ${w.host} since ${when(w.since)}, ${beat}, ${w.rowsDone.toLocaleString("en-US")} requests done`;
+  return `worked on by pid ${w.pid} on ${w.host} since ${when(w.since)}, ${beat}, ${w.rowsDone.toLocaleString("en-US")} rows done`;
 }
 
 /** "2024-05-01 10:00:00Z": the ISO instant, readable in a table. */

@@ -51,7 +51,7 @@ describe("twilio-bulk runs", () => {
     expect(lines[2]).toMatch(/^ 2\s+-\s+<stdin>\s+finished/);
   });
 
-  it("shows the process working on a run: host, pid, since, heartbeat, requests done", async () => {
+  it("shows the process working on a run: host, pid, since, heartbeat, rows done", async () => {
     const sim = await fx.simulator({ latencyMs: 20 });
     const list = fx.file("list.csv", csvList(40));
     const sender = startCli(
@@ -80,7 +80,7 @@ describe("twilio-bulk runs", () => {
       const table = await runInProcess(["runs", "--journal", fx.journalPath()]);
       expect(table.stdout).toMatch(
         new RegExp(
-          `\\n {4}worked on by pid ${sender.child.pid} on \\S+ since [\\d-]+ [\\d:]+Z, last heartbeat \\d+ s ago, \\d+ requests done\\n`,
+          `\\n {4}worked on by pid ${sender.child.pid} on \\S+ since [\\d-]+ [\\d:]+Z, last heartbeat \\d+ s ago, \\d+ rows done\\n`,
         ),
       );
     } finally {

@@ -12,6 +12,7 @@ export const POSTGRES_DIALECT: Dialect = {
   bytes: (value) => value.toString("hex"),
   orderedJoin: "JOIN",
   forShare: " FOR SHARE",
+  skipLocked: " FOR UPDATE SKIP LOCKED",
   // clock_timestamp(), not now(): now() is the transaction's start (SCALE_OUT.md).
   nowMs: "(extract(epoch from clock_timestamp()) * 1000)::bigint",
 };

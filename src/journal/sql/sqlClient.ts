@@ -32,6 +32,11 @@ export interface Dialect {
    * FOR SHARE); "" on SQLite, whose write transaction already excludes every other writer.
    */
   forShare: string;
+  /**
+   * After a SELECT of rows to claim: locks them, passing over rows another transaction holds
+   * (PostgreSQL's FOR UPDATE SKIP LOCKED); "" on SQLite, which has one writer at a time.
+   */
+  skipLocked: string;
   /** The clock of the database, in ms since the epoch, as an SQL expression. */
   nowMs: string;
 }

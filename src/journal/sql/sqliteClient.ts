@@ -10,6 +10,7 @@ export const SQLITE_DIALECT: Dialect = {
   bytes: (value) => value,
   orderedJoin: "CROSS JOIN",
   forShare: "",
+  skipLocked: "",
   nowMs: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
 };
 
