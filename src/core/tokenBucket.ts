@@ -71,13 +71,20 @@ export class TokenBucket {
   #head = 0;
   #recorded = 0;
 
-  constructor(options: TokenBucketOptions, startMs: number) {
+  /**
+   * `past`: starts made before this bucket, oldest first, none after `startMs`: those of a
+   * process killed while sending, read back from its journal, so that its restart cannot start
+   * more than the bucket would have let it start had it lived. The window keeps the last
+   * `windowSizeOf(rate, burst)` of them, all that the bound needs (see there).
+   */
+  constructor(options: TokenBucketOptions, startMs: number, past: readonly number[] = []) {
     const { rate, burst } = validateTokenBucketOptions(options);
     this.#rate = rate;
     this.#burst = burst;
     this.#tokens = burst;
     this.#refilledAt = startMs;
     this.#window = new Float64Array(windowSizeOf(rate, burst));
+    this.#replay(past, startMs);
   }
 
   get rate(): number {
@@ -128,6 +135,32 @@ export class TokenBucket {
     this.#resizeWindow(windowSizeOf(rate, this.#burst));
   }
 
+  /**
+   * The tokens are replayed from none left after the oldest past start. What the killed bucket
+   * held before it is unknown; starting from the least it could have held gives at most what it
+   * held after each start, since each step (refill, cap, take one) keeps the order, and that
+   * bucket never held less than 0 after a take nor had a cap below `burst`. So a restart starts
+   * no more than the killed process could have, had it lived (the window keeps the hard bound
+   * whatever the tokens). Capped at `burst`, not the lateness room: that is for a caller who
+   * was told to wait, and a restart has none.
+   */
+  #replay(past: readonly number[], startMs: number): void {
+    let at = past[0];
+    if (at === undefined) return;
+    let tokens = 1;
+    for (const given of past) {
+      // Out of order or ahead of us (a clock stepped back): as if just then, which only slows.
+      const start = Math.min(Math.max(given, at), startMs);
+      tokens = Math.max(0, Math.min(this.#burst, tokens + ((start - at) * this.#rate) / 1000) - 1);
+      at = start;
+      this.#window[this.#head] = start;
+      this.#head = (this.#head + 1) % this.#window.length;
+      this.#recorded += 1;
+    }
+    this.#tokens = Math.min(this.#burst, tokens + ((startMs - at) * this.#rate) / 1000);
+    this.#lastStart = at;
+  }
+
   /** Nobody was waiting (or gave up long ago) and the last start is not recent. */
   #afterPause(now: number): boolean {
     const waited = this.#promisedAt !== undefined && now - this.#promisedAt <= LATE_WAITER_MS;
@@ -165,8 +198,19 @@ export class TokenBucket {
   }
 }
 
-/** ⌊rate + burst⌋ ≥ burst ≥ 1, so even 0.1/s keeps a window of at least one start. */
-function windowSizeOf(rate: number, burst: number): number {
+/**
+ * The starts the sliding window keeps: ⌊rate + burst⌋ ≥ burst ≥ 1, so even 0.1/s keeps one.
+ *
+ * It is also all of a previous process's starts that a bucket resumed after it needs (the
+ * journal is asked for no more). A count of starts is whole, so a window over the bound holds
+ * ⌊rate + burst⌋ + 1. Say a 1 s window [x, x + 1000) did, the latest at t being the new
+ * bucket's (a window whose latest is a past start holds none of the new bucket's: they all
+ * come after). The starts in a window are consecutive, so the ⌊rate + burst⌋ before t lie in
+ * it, after x > t − 1000. They are the latest before t, so the ring held them all at t: the new
+ * bucket's own and, for the rest, the latest past ones. Its oldest was less than 1000 ms old,
+ * so t was refused: no window holding a new start holds more than rate + burst.
+ */
+export function windowSizeOf(rate: number, burst: number): number {
   return Math.floor(rate + burst);
 }
 

@@ -15,9 +15,10 @@ export class Pacer implements StartGate {
   readonly #clock: Clock;
   readonly #waiters: WaiterQueue;
 
-  constructor(options: TokenBucketOptions, clock: Clock) {
+  /** `past`: starts made before this pacer, on `clock`, oldest first (TokenBucket). */
+  constructor(options: TokenBucketOptions, clock: Clock, past: readonly number[] = []) {
     this.#clock = clock;
-    this.#bucket = new TokenBucket(options, clock.now());
+    this.#bucket = new TokenBucket(options, clock.now(), past);
     this.#waiters = new WaiterQueue(clock, () => this.#opening());
   }
 

@@ -13,7 +13,9 @@ import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
 import { dispatch, type InFlight } from "./dispatch.js";
 import { type HeldRows, QuietHold, type QuietHours } from "./quietHold.js";
+import { resumedPacer } from "./resumedPacer.js";
 import { SharedPacer } from "./sharedPacer.js";
+import type { StartGate } from "./startGate.js";
 
 export interface Schedule {
   rate: number;
@@ -209,14 +211,17 @@ function suppressionAfterFailure(record: AttemptRecord): { code: number; reason:
  * Runs `fn` with the account's rate shared through a PostgreSQL journal, its reservations on a
  * connection of their own: behind the attempts' transactions in the pool they came too late for
  * their slots. A SQLite journal is one host's, where the process's own token bucket keeps the
- * rate without a write per few starts on the journal's one connection.
+ * rate without a write per few starts on the journal's one connection; it resumes from the
+ * journal's latest starts, so a restart after kill -9 cannot burst either.
  */
-function withSharedGate<T>(
+async function withSharedGate<T>(
   args: SendRowsArgs,
-  fn: (gate: SharedPacer | undefined) => Promise<T>,
+  fn: (gate: StartGate) => Promise<T>,
 ): Promise<T> {
   const { journal, account, schedule, clock } = args;
-  if (account === undefined || journal.sql.dialect.name !== "postgres") return fn(undefined);
+  if (account === undefined || journal.sql.dialect.name !== "postgres") {
+    return fn(await resumedPacer(journal.sql, schedule, clock));
+  }
   return journal.sql.session((connection) =>
     fn(
       new SharedPacer(schedule, clock, (request) => reserveRateSlots(connection, account, request)),
