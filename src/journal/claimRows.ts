@@ -13,13 +13,17 @@ export function claimBatch(
   token: string,
   batch: number,
 ): Promise<RawSendableRow[]> {
+  // The choice in a materialized CTE, made once: as an IN (subquery), PostgreSQL may run the
+  // subquery again for each row it updates, and with SKIP LOCKED each run picks other rows
+  // (one claim took a whole run's 240 rows at a LIMIT of 5).
   return q.all<RawSendableRow>(
-    `UPDATE rows SET owner = ? WHERE run_id = ? AND idx IN (
+    `WITH claim AS MATERIALIZED (
        SELECT idx FROM rows WHERE run_id = ? AND state = 'pending'
           AND (owner IS NULL OR owner NOT IN (SELECT token FROM run_locks WHERE run_id = ?))
         ORDER BY idx LIMIT ?${q.dialect.skipLocked})
+     UPDATE rows SET owner = ? WHERE run_id = ? AND idx IN (SELECT idx FROM claim)
      RETURNING ${sendableColumns(q.dialect)}`,
-    [token, runId, runId, runId, batch],
+    [runId, runId, batch, token, runId],
   );
 }
 

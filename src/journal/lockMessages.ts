@@ -78,6 +78,14 @@ export function describeTakeOver({ runId, holder, why }: TakeOver): string {
   const who = `process ${holder.pid} on host ${holder.host} (held since ${iso(holder.acquiredAt)}${
     holder.renewedAt === null ? "" : `, last heartbeat ${iso(holder.renewedAt)}`
   })`;
+  if (holder.shared && why !== "broken") {
+    // One of the run's workers: the others carry on with what it held.
+    const gone =
+      why === "dead"
+        ? "that process is no longer running"
+        : `its lease lapsed at ${iso(lapsesAt(holder) ?? 0)} without a heartbeat`;
+    return `twilio-bulk: recovered the rows of run ${runId} held by ${who}: ${gone}. Rows it had claimed are sent by the run's other workers; one it had in flight is in doubt.\n`;
+  }
   switch (why) {
     case "dead":
       return `twilio-bulk: took over the lock of run ${runId} from ${who}: that process is no longer running.\n`;

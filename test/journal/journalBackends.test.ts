@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../src/core/attemptRecord.js";
+import { claimBatch } from "../../src/journal/claimRows.js";
 import { claimRun } from "../../src/journal/claimRun.js";
 import { applyDelivery, rowBySid, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
 import { GroupCommit } from "../../src/journal/groupCommit.js";
@@ -25,8 +26,9 @@ import {
   skippedCounts,
 } from "../../src/journal/reportQueries.js";
 import { requeueRows, retryCandidates } from "../../src/journal/retryRows.js";
-import { acquireRunLock, lockHolder } from "../../src/journal/runLock.js";
+import { acquireRunLock, lockHolder, lockHolders } from "../../src/journal/runLock.js";
 import { FENCED } from "../../src/journal/runLockFence.js";
+import { runWorkers } from "../../src/journal/runWorkers.js";
 import {
   addSuppressions,
   countSuppressionsByRun,
@@ -334,6 +336,87 @@ describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) =>
       } finally {
         await other.close();
         await claimed.lock.release();
+      }
+    });
+
+    it("shares a run among workers: disjoint claims, only claimed rows start, a gone worker's rows recovered in one step", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1), row(2), row(3), row(4), row(5)]);
+      await journal.markRunReady(run.id, { hash: "h", bytes: 1, identity: "i" });
+      // Two workers as on two hosts: each its own journal connection.
+      const other = await Journal.open(journal.path);
+      const alive = new Set([1, 2]);
+      const on = (pid: number, host: string) => ({
+        pid,
+        host,
+        shared: true,
+        isAlive: (p: number) => alive.has(p),
+      });
+      try {
+        const a = await acquireRunLock(journal, run.id, on(1, "h"));
+        const b = await acquireRunLock(other, run.id, on(2, "h"));
+        // Held alone by nobody: a retry (alone) is refused while the workers hold the run.
+        await expect(acquireRunLock(journal, run.id, { pid: 3, host: "h" })).rejects.toThrow(
+          /is being worked on by process 1 on host h .* and 1 other process/,
+        );
+        const mine = await claimBatch(journal.sql, run.id, a.token, 2);
+        const theirs = await claimBatch(other.sql, run.id, b.token, 3);
+        expect(mine.map((r) => r.idx).sort()).toEqual([0, 1]);
+        expect(theirs.map((r) => r.idx).sort()).toEqual([2, 3, 4]);
+        // A row another worker claimed is not this one's to start.
+        await expect(journal.beginAttempt(run.id, 2)).rejects.toThrow(/not pending/);
+        const started = await journal.beginAttempt(run.id, 0);
+        await journal.finishAttempt(started.attemptId, SENT);
+        await other.beginAttempt(run.id, 2); // in flight when b "dies"
+        expect((await runWorkers(journal, run.id)).map((w) => [w.pid, w.rowsDone])).toEqual([
+          [1, 1],
+          [2, 0],
+        ]);
+
+        alive.delete(2);
+        expect(await a.sweep()).toBe(1);
+        expect((await lockHolders(journal.sql, run.id)).map((h) => h.pid)).toEqual([1]);
+        const states = await journal.sql.all<{ idx: number; state: string }>(
+          "SELECT idx, state FROM rows WHERE run_id = ? ORDER BY idx",
+          [run.id],
+        );
+        expect(states.map((s) => s.state)).toEqual([
+          "sent",
+          "pending",
+          "in_doubt",
+          "pending",
+          "pending",
+          "pending",
+        ]);
+        // b's claimed rows are anyone's now; its fenced process can neither start nor record.
+        const freed = await claimBatch(journal.sql, run.id, a.token, 10);
+        expect(freed.map((r) => r.idx).sort()).toEqual([3, 4, 5]);
+        await expect(other.beginAttempt(run.id, 3)).rejects.toThrow(FENCED);
+        expect(await b.check()).toBe(false);
+        await a.release();
+        expect(await lockHolders(journal.sql, run.id)).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it("a worker's outcome after its rows were recovered is refused as fenced", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0)]);
+      await journal.markRunReady(run.id, { hash: "h", bytes: 1, identity: "i" });
+      const other = await Journal.open(journal.path);
+      try {
+        const b = await acquireRunLock(other, run.id, { pid: 2, host: "far", shared: true });
+        await claimBatch(other.sql, run.id, b.token, 1);
+        const { attemptId } = await other.beginAttempt(run.id, 0);
+        // Broken by an operator on another host while b's request is in flight.
+        const a = await acquireRunLock(journal, run.id, { pid: 1, host: "h", breakLock: true });
+        expect(a.recovered).toBe(1);
+        await expect(other.finishAttempt(attemptId, SENT)).rejects.toThrow(FENCED);
+        expect((await journal.counts(run.id)).in_doubt).toBe(1);
+        await a.release();
+      } finally {
+        await other.close();
       }
     });
 
