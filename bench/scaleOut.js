@@ -1,6 +1,6 @@
-// Scale-out benchmark: 1, 2 and 4 `send` processes of one account on one PostgreSQL journal,
-// each with a list (a run) of its own, at the account's target rate, next to one process on a
-// SQLite journal at the same targets. Judged by the arrival times at the simulator: achieved
+// Scale-out benchmark: 1, 2 and 4 `send` processes of one account on one PostgreSQL journal at
+// the account's target rate: workers of one run (the same list), and senders of a run each (a
+// list of their own); next to one process on a SQLite journal at the same targets. Judged by the arrival times at the simulator: achieved
 // rate / target, the worst 1 s window / (rate + burst), and (To, Body) pairs created twice.
 //
 //   BENCH_ONLY=scale node bench/run.js   (only this part; needs PostgreSQL's initdb and pg_ctl)
@@ -46,8 +46,12 @@ export async function scaleOutBench() {
   try {
     for (const rate of TARGETS) {
       for (const workers of WORKERS) {
-        const journal = await freshDatabase(cluster.url, `bench_${++db}`);
-        print(await runCase({ dir, journal, rate, workers, label: "postgres" }));
+        for (const oneRun of [true, false]) {
+          if (workers === 1 && !oneRun) continue; // The same case.
+          const journal = await freshDatabase(cluster.url, `bench_${++db}`);
+          const label = oneRun ? "pg 1 run" : "pg N runs";
+          print(await runCase({ dir, journal, rate, workers, label, oneRun }));
+        }
       }
       const journal = join(dir, `journal-${rate}.db`);
       print(await runCase({ dir, journal, rate, workers: 1, label: "sqlite" }));
@@ -58,13 +62,22 @@ export async function scaleOutBench() {
   }
 }
 
-async function runCase({ dir, journal, rate, workers, label }) {
+async function runCase({ dir, journal, rate, workers, label, oneRun = false }) {
   const sim = await startSimulator({ latencyMs: 20 });
   const total = Math.round(rate * SECONDS);
   try {
     const lists = await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
-        const path = join(dir, `list-${label}-${rate}-${workers}-${w}.csv`);
+        if (oneRun) {
+          // Every worker is given the same list: the first pre-flights it, the others join.
+          const path = join(dir, `list-${label}-${rate}-${workers}.csv`.replaceAll(" ", "-"));
+          if (w === 0) {
+            const lines = Array.from({ length: total }, (_, i) => `+1415${2_000_000 + i},row ${i}`);
+            await writeFile(path, `to,body\n${lines.join("\n")}\n`);
+          }
+          return path;
+        }
+        const path = join(dir, `list-${label}-${rate}-${workers}-${w}.csv`.replaceAll(" ", "-"));
         const lines = [];
         for (let i = w; i < total; i += workers) lines.push(`+1415${2_000_000 + i},w${w} row ${i}`);
         await writeFile(path, `to,body\n${lines.join("\n")}\n`);

@@ -84,7 +84,7 @@ export function describeTakeOver({ runId, holder, why }: TakeOver): string {
       why === "dead"
         ? "that process is no longer running"
         : `its lease lapsed at ${iso(lapsesAt(holder) ?? 0)} without a heartbeat`;
-    return `twilio-bulk: recovered the rows of run ${runId} held by ${who}: ${gone}. Rows it had claimed are sent by the run's other workers; one it had in flight is in doubt.\n`;
+    return `twilio-bulk: recovered the rows of run ${runId} held by ${who}: ${gone}. The rows it had claimed go to the run's other workers; a request it had in flight is in doubt.\n`;
   }
   switch (why) {
     case "dead":

@@ -67,7 +67,7 @@ describe.skipIf(noPostgres())("workers of one run on a shared PostgreSQL journal
     for (const result of survivors) expect(result.stderr).not.toMatch(/error/i);
     // The first survivor to look recovers the victim's rows, and says so.
     expect(survivors.map((r) => r.stderr).join("")).toContain(
-      `from process ${victim.child.pid} on host`,
+      `by process ${victim.child.pid} on host`,
     );
     // Both joined the same run: one of them pre-flighted it, the other waited and joined.
     expect(survivors.map((r) => r.stdout).join("")).toMatch(/Joining run 1 \(\d other senders?\)/);
