@@ -5,36 +5,12 @@ import {
   validateTokenBucketOptions,
 } from "../../src/core/tokenBucket.js";
 import { seededRandom } from "../support/fakeClock.js";
+import { greedyStarts } from "../support/greedyStarts.js";
 import { maxInWindow, steadyRate } from "../support/startTimes.js";
 
 const RATES = [0.1, 1, 3.5, 10, 50, 200, 1000, 5000];
 const BURSTS = [1, 5, 50];
 const CASES = RATES.flatMap((rate) => BURSTS.map((burst) => ({ rate, burst })));
-
-/**
- * A consumer that starts whenever allowed, as fast as allowed, from `startMs` on; each wait
- * overshoots by `lateness()` as a real timer does. Enough starts for 5 s of the rate (so
- * the 1 s window wraps many times) and at least 2,000.
- */
-function greedyStarts(
-  bucket: TokenBucket,
-  opts: { startMs?: number; count?: number; lateness?: () => number } = {},
-): number[] {
-  const count = opts.count ?? Math.max(2000, Math.ceil(bucket.rate * 5));
-  const lateness = opts.lateness ?? (() => 0);
-  const starts: number[] = [];
-  let now = opts.startMs ?? 0;
-  while (starts.length < count) {
-    const delay = bucket.delayUntilNext(now);
-    if (delay > 0) {
-      now += delay + lateness();
-      continue;
-    }
-    bucket.take(now);
-    starts.push(now);
-  }
-  return starts;
-}
 
 describe("TokenBucket properties, timers on time", () => {
   it.each(CASES)("rate $rate, burst $burst", ({ rate, burst }) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TokenBucket, windowSizeOf } from "../../src/core/tokenBucket.js";
 import { seededRandom } from "../support/fakeClock.js";
+import { greedyStarts } from "../support/greedyStarts.js";
 import { maxInWindow } from "../support/startTimes.js";
 
 // A bucket given a killed process's starts (TokenBucket's `past`) and started again at once:
@@ -15,18 +16,7 @@ function greedyUntil(
   until: number,
   lateness: () => number = () => 0,
 ): number[] {
-  const starts: number[] = [];
-  let now = from;
-  while (now < until) {
-    const delay = bucket.delayUntilNext(now);
-    if (delay > 0) {
-      now += delay + lateness();
-      continue;
-    }
-    bucket.take(now);
-    starts.push(now);
-  }
-  return starts;
+  return greedyStarts(bucket, { startMs: from, until, lateness });
 }
 
 const count = (starts: readonly number[], from: number, to: number) =>

@@ -1,24 +1,18 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
-import { freshPostgresJournal, noPostgres } from "../support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { noPostgres } from "../support/postgres.js";
 import { runCli } from "../support/runCli.js";
+import { useSharedJournal } from "../support/sharedJournal.js";
 import { FROM } from "../support/simulatorFixture.js";
 import { maxInWindow } from "../support/startTimes.js";
-import { makeTempDir } from "../support/tempDir.js";
 
 const RATE = 50;
 const BURST = 1;
 const SENDERS = 3;
 const ROWS_EACH = 40;
 
-let sim: RunningSimulator | undefined;
-let dir: ReturnType<typeof makeTempDir> | undefined;
-afterEach(async () => {
-  await sim?.close();
-  dir?.remove();
-});
+const sharedJournal = useSharedJournal();
 
 /**
  * Three `send` processes of one account on one PostgreSQL journal, each with a list (a run) of
@@ -27,16 +21,9 @@ afterEach(async () => {
  */
 describe.skipIf(noPostgres())("the account's rate on a shared PostgreSQL journal", () => {
   it("holds across three send processes: every 1 s window of arrivals within rate + burst (+1 of jitter), nothing twice", async () => {
-    sim = await startSimulator({});
-    dir = makeTempDir();
-    const journal = await freshPostgresJournal();
-    const env = {
-      TWILIO_ACCOUNT_SID: sim.accountSid,
-      TWILIO_AUTH_TOKEN: sim.authToken,
-      TWILIO_BULK_JOURNAL: journal,
-    };
+    const { sim, dir, env } = await sharedJournal();
     const lists = Array.from({ length: SENDERS }, (_, s) => {
-      const path = join(dir!.path, `list${s}.csv`);
+      const path = join(dir, `list${s}.csv`);
       const lines = Array.from(
         { length: ROWS_EACH },
         (_, i) => `+1202555${String(1000 + s * 100 + i)},sender ${s} row ${i}`,
@@ -49,7 +36,7 @@ describe.skipIf(noPostgres())("the account's rate on a shared PostgreSQL journal
         runCli(
           ["send", list, "--from", FROM, "--rate", String(RATE), "--burst", String(BURST)].concat([
             "--api-url",
-            sim!.url,
+            sim.url,
           ]),
           { env, timeoutMs: 60_000 },
         ),

@@ -1,23 +1,17 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
-import { freshPostgresJournal, noPostgres } from "../support/postgres.js";
+import { describe, expect, it } from "vitest";
+import { noPostgres } from "../support/postgres.js";
 import { runCli, startCli } from "../support/runCli.js";
+import { useSharedJournal } from "../support/sharedJournal.js";
 import { FROM, queryJournal } from "../support/simulatorFixture.js";
 import { maxInWindow } from "../support/startTimes.js";
-import { makeTempDir } from "../support/tempDir.js";
 
 const RATE = 50;
 const BURST = 1;
 const ROWS = 240;
 
-let sim: RunningSimulator | undefined;
-let dir: ReturnType<typeof makeTempDir> | undefined;
-afterEach(async () => {
-  await sim?.close();
-  dir?.remove();
-});
+const sharedJournal = useSharedJournal();
 
 /**
  * Three `send` processes on one list, one PostgreSQL journal: the first pre-flights the run, the
@@ -27,15 +21,8 @@ afterEach(async () => {
  */
 describe.skipIf(noPostgres())("workers of one run on a shared PostgreSQL journal", () => {
   it("share the rows, survive a kill -9 of one of them, send nothing twice, keep the rate", async () => {
-    sim = await startSimulator({ latencyMs: 40 });
-    dir = makeTempDir();
-    const journal = await freshPostgresJournal();
-    const env = {
-      TWILIO_ACCOUNT_SID: sim.accountSid,
-      TWILIO_AUTH_TOKEN: sim.authToken,
-      TWILIO_BULK_JOURNAL: journal,
-    };
-    const list = join(dir.path, "list.csv");
+    const { sim, dir, journal, env } = await sharedJournal({ latencyMs: 40 });
+    const list = join(dir, "list.csv");
     const lines = Array.from({ length: ROWS }, (_, i) => `+1202555${1000 + i},row ${i}`);
     writeFileSync(list, `to,body\n${lines.join("\n")}\n`);
     const send = ["send", list, "--from", FROM, "--rate", String(RATE), "--burst", String(BURST)];
