@@ -4,7 +4,7 @@ import { skipSuppressedRow } from "../journal/skipSuppressedRow.js";
 import { SuppressionLookups } from "../journal/suppressionLookups.js";
 import { operationOf } from "../operations/registry.js";
 
-/** Rows read and looked up together: one suppression query per this many rows. */
+/** Rows looked up together at most: one suppression query for as many as the source has ready. */
 const READ_AHEAD = 100;
 
 /**
@@ -92,14 +92,37 @@ export class RunSuppressions {
   }
 }
 
-async function* inChunks<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let chunk: T[] = [];
-  for await (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
+const NOT_YET = Symbol("not yet");
+
+/**
+ * The items in chunks of what the source has ready: a chunk ends at `max` items, or where the
+ * next item is not there within the turn (the source is reading a page or claiming rows). A
+ * fixed size would wait for several of a worker's claims before its first row, and hold rows
+ * the run's other workers could be sending.
+ */
+async function* inChunks<T>(items: AsyncIterable<T>, max: number): AsyncGenerator<T[]> {
+  const source = items[Symbol.asyncIterator]();
+  try {
+    let next = source.next();
+    for (;;) {
+      let item = await next;
+      const chunk: T[] = [];
+      while (!item.done) {
+        chunk.push(item.value);
+        next = source.next();
+        if (chunk.length === max) break;
+        const ready = await Promise.race([next, endOfTurn()]);
+        if (ready === NOT_YET) break;
+        item = ready;
+      }
+      if (chunk.length > 0) yield chunk;
+      if (item.done) return;
     }
+  } finally {
+    await source.return?.();
   }
-  if (chunk.length > 0) yield chunk;
+}
+
+function endOfTurn(): Promise<typeof NOT_YET> {
+  return new Promise((resolve) => setImmediate(() => resolve(NOT_YET)));
 }

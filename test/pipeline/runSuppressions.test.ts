@@ -50,6 +50,29 @@ describe("RunSuppressions", () => {
     expect(read).toEqual(["+14155550001", "+14155550003"]);
   });
 
+  it("looks up what the source has ready without waiting for its next claim", async () => {
+    let release!: () => void;
+    const claimed = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* claims(): AsyncGenerator<SendableRow> {
+      yield row(0, "+14155550001");
+      yield row(1, "+14155550002");
+      await claimed;
+      yield row(2, "+14155550003");
+    }
+    const suppressions = new RunSuppressions({
+      journal,
+      clock: { now: () => 0, sleep: async () => {} },
+    });
+    const rows = suppressions.filter(claims());
+    expect((await rows.next()).value?.idx).toBe(0);
+    expect((await rows.next()).value?.idx).toBe(1);
+    release();
+    expect((await rows.next()).value?.idx).toBe(2);
+    expect((await rows.next()).done).toBe(true);
+  });
+
   it("asks again before the intent only when the row waited since it was read", async () => {
     let now = 0;
     const suppressions = new RunSuppressions({
