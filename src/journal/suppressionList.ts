@@ -51,6 +51,18 @@ export function addSuppressions(
   });
 }
 
+/** Why each of `numbers` that is on the list must not be texted (one query for them all). */
+export async function suppressionsOf(
+  journal: Journal,
+  numbers: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await journal.sql.all<{ number: string; reason: string }>(
+    `SELECT number, reason FROM suppressions WHERE ${journal.dialect.inJsonArray("number")}`,
+    [JSON.stringify(numbers)],
+  );
+  return new Map(rows.map((r) => [r.number, r.reason]));
+}
+
 /** Returns whether the number was on the list. */
 export async function removeSuppression(journal: Journal, number: string): Promise<boolean> {
   return (await journal.sql.run("DELETE FROM suppressions WHERE number = ?", [number])).changes > 0;
