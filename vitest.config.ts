@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * The CLI tests that see the journal only through the commands and test/support's readJournal:
- * run a second time on a PostgreSQL journal, so the same commands are shown to give the same
- * outputs and exit codes on both (the rest read or write the SQLite file itself, or test
- * SQLite's own behaviour). The journal's operations run on both in test/journal.
+ * The behaviour tests that reach the journal only through the commands, Journal.open and
+ * test/support's helpers (readJournal, queryJournal, changeJournal): run a second time on a
+ * PostgreSQL journal, so the same commands are shown to give the same outputs and exit codes on
+ * both. The rest test SQLite's own behaviour (the file, its WAL, its default path, SQLITE_BUSY,
+ * one process per run) or no journal at all. The journal's operations run on both in test/journal.
  */
 const ON_BOTH_BACKENDS = [
   "test/resume/runIdentity.test.ts",
@@ -29,6 +30,22 @@ const ON_BOTH_BACKENDS = [
   "test/retry/retry.test.ts",
   "test/status/status.test.ts",
   "test/listen/listen.test.ts",
+  "test/reconcile/reconcile.test.ts",
+  "test/reconcile/reconcileRows.test.ts",
+  "test/resume/signals.test.ts",
+  "test/resume/restartRate.test.ts",
+  "test/resume/runLock.test.ts",
+  "test/resume/killRandomly.test.ts",
+  "test/quietHours/quietHold.test.ts",
+  "test/send/apiUrl.test.ts",
+  "test/send/confirmation.test.ts",
+  "test/retry/exitCodes.test.ts",
+  "test/retry/retryPaging.test.ts",
+  "test/cli/brokenPipe.test.ts",
+  "test/cli/closedStdout.test.ts",
+  "test/cli/output.test.ts",
+  "test/operations/calls.test.ts",
+  "test/operations/reconcileMatching.test.ts",
 ];
 
 export default defineConfig({

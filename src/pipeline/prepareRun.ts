@@ -155,7 +155,10 @@ async function claimJoining(
       if (!(req.lock?.shared && error instanceof RunLockedError) || error.holder.shared)
         throw error;
       const run = await journal.getRun(error.runId);
-      if (run?.phase !== "preparing" && run?.phase !== "ready") throw error;
+      // A ready run that has sent before is held alone only by a retry or reconcile: exit 75.
+      const preflighting =
+        run?.phase === "preparing" || (run?.phase === "ready" && run.startedAt === null);
+      if (!preflighting) throw error;
       if (!told) req.onWaitForPreflight?.(error.holder);
       told = true;
       try {

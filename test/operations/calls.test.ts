@@ -1,8 +1,7 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+import { changeJournal, FROM, useSendFixture } from "../support/simulatorFixture.js";
 import { apiRows, sendList } from "./apiFixture.js";
 
 // Calls through the real pipeline and the simulator: each outcome class, in doubt, reconcile.
@@ -155,11 +154,10 @@ describe("calls", () => {
     expect((await sendList(fx, sim, file, ["--api", "calls"])).code).toBe(3);
     sim.setOptions({ resetRate: 0 });
     // The attempt was an hour ago; someone else calls the number from the sender now.
-    const db = new Database(fx.journalPath());
-    db.prepare(
+    await changeJournal(
+      fx.journalPath(),
       "UPDATE attempts SET started_at = started_at - 3600000, finished_at = finished_at - 3600000",
-    ).run();
-    db.close();
+    );
     const placed = await fetch(`${sim.url}/2010-04-01/Accounts/${sim.accountSid}/Calls.json`, {
       method: "POST",
       headers: {

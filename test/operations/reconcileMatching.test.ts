@@ -1,8 +1,7 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { type SendFixture, useSendFixture } from "../support/simulatorFixture.js";
+import { changeJournal, type SendFixture, useSendFixture } from "../support/simulatorFixture.js";
 import { apiRows, sendList } from "./apiFixture.js";
 
 // Reconcile takes a listed message or call for a row only when no other row, of this run or
@@ -21,16 +20,15 @@ function reconcile(sim: RunningSimulator, extra: readonly string[]) {
 }
 
 /** Leaves run `runId` as a process that crashed mid-request does: the row pending, its attempt in flight. */
-function crashMidRequest(fixture: SendFixture, runId: number) {
-  const db = new Database(fixture.journalPath());
-  try {
-    db.prepare(
-      "UPDATE attempts SET outcome = 'in_flight', finished_at = NULL WHERE run_id = ?",
-    ).run(runId);
-    db.prepare("UPDATE rows SET state = 'pending' WHERE run_id = ?").run(runId);
-  } finally {
-    db.close();
-  }
+async function crashMidRequest(fixture: SendFixture, runId: number) {
+  await changeJournal(
+    fixture.journalPath(),
+    "UPDATE attempts SET outcome = 'in_flight', finished_at = NULL WHERE run_id = ?",
+    [runId],
+  );
+  await changeJournal(fixture.journalPath(), "UPDATE rows SET state = 'pending' WHERE run_id = ?", [
+    runId,
+  ]);
 }
 
 describe("reconcile and other runs' rows", () => {
@@ -62,7 +60,7 @@ describe("reconcile and other runs' rows", () => {
     expect((await sendList(fx, sim, b, ["--api", "calls", "--new-run"])).code).toBe(3);
     sim.setOptions({ dropRate: 0 });
     expect(sim.calls()).toHaveLength(1);
-    crashMidRequest(fx, 2);
+    await crashMidRequest(fx, 2);
     const first = await reconcile(sim, ["--run", "1"]);
     expect(first.stdout).toMatch(/could be this row's or another in-doubt row's/);
     expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.sid])).toEqual([
@@ -79,7 +77,7 @@ describe("reconcile and other runs' rows", () => {
     expect((await sendList(fx, sim, list, ["--new-run"])).code).toBe(3);
     sim.setOptions({ dropRate: 0 });
     expect(sim.messages()).toHaveLength(1);
-    crashMidRequest(fx, 2);
+    await crashMidRequest(fx, 2);
     await reconcile(sim, ["--run", "1"]);
     expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.sid])).toEqual([
       ["in_doubt", null],
@@ -134,11 +132,10 @@ describe("reconcile and the attempt's window", () => {
     expect((await sendList(fx, sim, list)).code).toBe(3);
     sim.setOptions({ dropRate: 0 });
     // As if the request had started ten minutes before Twilio created the message.
-    const db = new Database(fx.journalPath());
-    db.prepare(
+    await changeJournal(
+      fx.journalPath(),
       "UPDATE attempts SET started_at = started_at - 600000, finished_at = started_at + 2000",
-    ).run();
-    db.close();
+    );
     await reconcile(sim, []);
     const [row] = await apiRows(fx.journalPath());
     expect([row?.state, row?.sid]).toEqual(["sent", sim.messages()[0]?.sid]);

@@ -1,10 +1,16 @@
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { Journal } from "../../src/journal/journal.js";
 import { acquireRunLock } from "../../src/journal/runLock.js";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { csvList, FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
+import {
+  changeJournal,
+  csvList,
+  FROM,
+  queryJournal,
+  readJournal,
+  useSendFixture,
+} from "../support/simulatorFixture.js";
 
 // `twilio-bulk reconcile`: an in-doubt row found once in Twilio's list is sent; found several
 // times, sent and flagged; not found, pending again once older than --grace, else still in
@@ -44,14 +50,13 @@ async function createMessage(sim: RunningSimulator, to: string, body: string): P
 }
 
 /** Moves the run's attempts `ms` into the past, as if they had been made that long ago. */
-function ageAttempts(ms: number): void {
-  const db = new Database(fx.journalPath());
+function ageAttempts(ms: number): Promise<void> {
   // The whole attempt, its recorded end too: reconcile searches up to that end.
-  db.prepare("UPDATE attempts SET started_at = started_at - ?, finished_at = finished_at - ?").run(
-    ms,
-    ms,
+  return changeJournal(
+    fx.journalPath(),
+    "UPDATE attempts SET started_at = started_at - ?, finished_at = finished_at - ?",
+    [ms, ms],
   );
-  db.close();
 }
 
 describe("an in-doubt row found once in Twilio's list", () => {
@@ -85,11 +90,11 @@ describe("an in-doubt row found several times", () => {
     expect(summary.reconcile.duplicates).toEqual([
       expect.objectContaining({ to: first!.to, sid: first!.sid, duplicates: [extra] }),
     ]);
-    const db = new Database(fx.journalPath(), { readonly: true });
-    const row = db
-      .prepare("SELECT sid, duplicate_sids FROM rows WHERE to_number = ?")
-      .get(first!.to) as { sid: string; duplicate_sids: string };
-    db.close();
+    const [row] = await queryJournal<{ sid: string; duplicate_sids: string }>(
+      fx.journalPath(),
+      "SELECT sid, duplicate_sids FROM rows WHERE to_number = ?",
+      [first!.to],
+    );
     expect(row).toEqual({ sid: first!.sid, duplicate_sids: JSON.stringify([extra]) });
 
     const text = await reconcile();
@@ -122,7 +127,7 @@ describe("an in-doubt row not found", () => {
 
   it("goes back to pending once older than the grace period, and send then sends it", async () => {
     const { sim, send, reconcile } = await inDoubtRun(3, "reset");
-    ageAttempts(11 * MIN);
+    await ageAttempts(11 * MIN);
     const result = await reconcile();
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/not found, pending again\s+3/);
@@ -144,7 +149,7 @@ describe("an in-doubt row not found", () => {
     ["0s", 1],
   ])("with --grace %s, after 2 minutes, exits %i", async (grace, code) => {
     const { reconcile } = await inDoubtRun(1, "reset");
-    ageAttempts(2 * MIN);
+    await ageAttempts(2 * MIN);
     expect((await reconcile("--grace", grace)).code).toBe(code);
   });
 
@@ -157,7 +162,7 @@ describe("an in-doubt row not found", () => {
     sim.setOptions({ resetRate: 0 });
     // As if the first request had reached Twilio after all, within its timeout and the skew.
     const sid = await createMessage(sim, to, "first");
-    ageAttempts(4 * MIN);
+    await ageAttempts(4 * MIN);
     const result = await runInProcess(["reconcile", "--grace", "3m", "--api-url", sim.url], {
       env: fx.env(sim),
     });
@@ -267,10 +272,14 @@ describe("a row retried after its message was not delivered", () => {
     expect((await cli("send", list, "--from", FROM, "--rate", "1000")).code).toBe(0);
     const first = (await readJournal(fx.journalPath())).rows[0]!.sid;
     // As if the second row's create had lost its answer.
-    const db = new Database(fx.journalPath());
-    db.exec(`UPDATE rows SET state = 'in_doubt', sid = NULL, twilio_status = NULL WHERE idx = 1;
-             UPDATE attempts SET outcome = 'in_doubt', sid = NULL WHERE row_idx = 1;`);
-    db.close();
+    await changeJournal(
+      fx.journalPath(),
+      "UPDATE rows SET state = 'in_doubt', sid = NULL, twilio_status = NULL WHERE idx = 1",
+    );
+    await changeJournal(
+      fx.journalPath(),
+      "UPDATE attempts SET outcome = 'in_doubt', sid = NULL WHERE row_idx = 1",
+    );
     const result = await cli("reconcile", "--grace", "0s", "--json");
     const summary = JSON.parse(result.stdout) as { reconcile: { duplicates: unknown[] } };
     expect(summary.reconcile.duplicates).toEqual([]);
@@ -304,7 +313,7 @@ describe("what reconcile never takes for an in-doubt row's message", () => {
 
   it("a message created after its attempt could have ended (the timeout, plus the skew)", async () => {
     const { sim, reconcile } = await inDoubtRun(1, "reset");
-    ageAttempts(60 * MIN);
+    await ageAttempts(60 * MIN);
     const [row] = (await readJournal(fx.journalPath())).rows;
     await createMessage(sim, row!.to_number!, "hello");
     const result = await reconcile();

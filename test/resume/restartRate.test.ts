@@ -1,20 +1,17 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type RunningSimulator, startSimulator } from "../../src/simulator/startSimulator.js";
+import { describe, expect, it } from "vitest";
+import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { startCli } from "../support/runCli.js";
-import { FROM } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
 import { maxInWindow } from "../support/startTimes.js";
-import { makeTempDir } from "../support/tempDir.js";
 
 // A burst much larger than the rate makes the fault plain: `send` spends its burst at once, is
 // killed with SIGKILL within its first second and started again at once, as a supervisor would.
 // A bucket starting full would spend a second whole burst: within the first 1 s window when the
 // restart takes less than a second, and on a loaded machine, where starting node and loading
 // twilio-node take longer, past what the bucket allows over the longer windows (burst + rate × L:
-// about 40 arrivals in 2.5 s where it allows 33). Resumed from the journal's attempts, the
-// second life starts only what the first bucket would have let it start had it lived.
+// about 40 arrivals in 2.5 s where it allows 33). Resumed from the journal (a SQLite journal's
+// latest attempts, a PostgreSQL journal's shared rate), the second life starts only what the
+// first bucket would have let it start had it lived.
 
 const RATE = 5;
 const BURST = 20;
@@ -41,31 +38,24 @@ function overfull(times: readonly number[]): { windowMs: number; most: number }[
   );
 }
 
-let dir: ReturnType<typeof makeTempDir>;
-let sim: RunningSimulator;
-beforeEach(async () => {
-  dir = makeTempDir();
-  sim = await startSimulator({});
-});
-afterEach(async () => {
-  await sim.close();
-  dir.remove();
-});
+const fx = useSendFixture();
 
-const messages = () => sim.creates().filter((c) => c.api === "messages" && c.outcome === "created");
+const created = (sim: RunningSimulator) =>
+  sim.creates().filter((c) => c.api === "messages" && c.outcome === "created");
 
-describe("send killed with SIGKILL and started again at once on the same SQLite journal", () => {
+describe("send killed with SIGKILL and started again at once on the same journal", () => {
   it("keeps every 1 s window across both lives within rate + burst (+1 of jitter), and longer ones within the bucket's burst + rate × length", async () => {
-    const list = join(dir.path, "list.csv");
-    const journal = join(dir.path, "journal.db");
+    const sim = await fx.simulator({});
+    const messages = () => created(sim);
     const lines = Array.from({ length: ROWS }, (_, i) => `+1202555${String(1000 + i)},Hello ${i}`);
-    writeFileSync(list, `to,body\n${lines.join("\n")}\n`);
+    const list = fx.file("list.csv", `to,body\n${lines.join("\n")}\n`);
+    const journal = fx.journalPath();
     const args = ["send", list, "--from", FROM, "--rate", String(RATE), "--burst", String(BURST)];
     const send = () =>
       startCli([...args, "--concurrency", "30", "--journal", journal, "--api-url", sim.url], {
-        cwd: dir.path,
+        cwd: fx.dir(),
         env: {
-          HOME: dir.path,
+          HOME: fx.dir(),
           TWILIO_ACCOUNT_SID: sim.accountSid,
           TWILIO_AUTH_TOKEN: sim.authToken,
         },
@@ -89,17 +79,17 @@ describe("send killed with SIGKILL and started again at once on the same SQLite 
     expect(second.signal).toBeNull();
     expect(second.stderr).not.toMatch(/error/i);
 
-    const created = messages();
-    expect(created.length).toBeGreaterThan(firstLife);
-    expect(new Set(created.map((c) => c.to)).size).toBe(created.length);
-    const arrivals = created.map((c) => c.at).sort((a, b) => a - b);
-    const db = new Database(journal, { readonly: true });
-    const starts = db
-      .prepare("SELECT started_at FROM attempts ORDER BY started_at")
-      .pluck()
-      .all() as number[];
-    db.close();
-    expect(starts.length).toBeGreaterThanOrEqual(created.length);
+    const made = messages();
+    expect(made.length).toBeGreaterThan(firstLife);
+    expect(new Set(made.map((c) => c.to)).size).toBe(made.length);
+    const arrivals = made.map((c) => c.at).sort((a, b) => a - b);
+    const starts = (
+      await queryJournal<{ started_at: number }>(
+        journal,
+        "SELECT started_at FROM attempts ORDER BY started_at",
+      )
+    ).map((a) => a.started_at);
+    expect(starts.length).toBeGreaterThanOrEqual(made.length);
     expect(overfull(arrivals)).toEqual([]);
     expect(overfull(starts)).toEqual([]);
   });

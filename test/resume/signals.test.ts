@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runCli, startCli } from "../support/runCli.js";
-import { csvList, FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
+import {
+  csvList,
+  FROM,
+  queryJournal,
+  readJournal,
+  useSendFixture,
+} from "../support/simulatorFixture.js";
 
 // SIGINT / SIGTERM: stop starting sends, wait for those in flight, journal them, print the
 // command that resumes, exit 130 / 143. A second signal leaves at once.
@@ -109,16 +115,10 @@ describe("a signal during the pre-flight", () => {
 });
 
 async function preparing(journal: string): Promise<boolean> {
-  const { default: Database } = await import("better-sqlite3");
   try {
-    const db = new Database(journal, { readonly: true, fileMustExist: true });
-    try {
-      const row = db.prepare("SELECT count(*) AS n FROM rows").get() as { n: number };
-      return row.n > 0;
-    } finally {
-      db.close();
-    }
+    const [row] = await queryJournal<{ n: number }>(journal, "SELECT count(*) AS n FROM rows");
+    return Number(row?.n) > 0;
   } catch {
-    return false;
+    return false; // not created yet, or not migrated yet
   }
 }

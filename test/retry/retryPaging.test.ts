@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RetryFilter } from "../../src/core/decideRetry.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
@@ -6,22 +5,20 @@ import { requeueRows } from "../../src/journal/retryRows.js";
 import { addSuppression } from "../../src/journal/suppressionList.js";
 import { describeChoice, emptyTally, selectRetryRows } from "../../src/pipeline/selectRetryRows.js";
 import { newTestRun, pendingRow } from "../support/journalRows.js";
-import { makeTempDir } from "../support/tempDir.js";
+import { useSendFixture } from "../support/simulatorFixture.js";
 
 // Retry decides, requeues and sends its selection a page at a time, holding no row list: what
-// it selects must not depend on where the pages break. A real journal file, tiny pages.
+// it selects must not depend on where the pages break. A real journal, tiny pages.
 
-let dir: ReturnType<typeof makeTempDir>;
+const fx = useSendFixture();
 let journal: Journal;
 let runId: number;
 beforeEach(async () => {
-  dir = makeTempDir();
-  journal = await Journal.open(join(dir.path, "j.db"));
+  journal = await Journal.open(fx.journalPath());
   runId = await newTestRun(journal);
 });
 afterEach(async () => {
   await journal.close();
-  dir.remove();
 });
 
 /** How each row of the run ends up before the retry, by idx modulo the table's length. */
@@ -41,12 +38,12 @@ async function seed(count: number): Promise<void> {
   const rows: NewRow[] = [];
   for (let idx = 0; idx < count; idx++) rows.push(pendingRow(idx, number(idx)));
   await journal.insertRows(runId, rows);
-  const set = journal.db.prepare(
-    "UPDATE rows SET state = ?, http_status = ?, error_code = ? WHERE run_id = ? AND idx = ?",
-  );
   for (let idx = 0; idx < count; idx++) {
     const shape = SHAPES[idx % SHAPES.length]!;
-    set.run(shape.state, shape.http, shape.code, runId, idx);
+    await journal.sql.run(
+      "UPDATE rows SET state = ?, http_status = ?, error_code = ? WHERE run_id = ? AND idx = ?",
+      [shape.state, shape.http, shape.code, runId, idx],
+    );
     if ("suppressed" in shape) {
       await addSuppression(journal, {
         number: number(idx),
@@ -93,9 +90,10 @@ describe("retry's selection, page by page", () => {
     });
     expect(await idxsOf(selection.pendingRows(pageSize))).toEqual(expected);
     expect(await selection.counts()).toMatchObject({ pending: expected.length, failed: 0 });
-    const skipped = journal.db
-      .prepare("SELECT idx FROM rows WHERE run_id = ? AND state = 'skipped' ORDER BY idx")
-      .all(runId) as { idx: number }[];
+    const skipped = await journal.sql.all<{ idx: number }>(
+      "SELECT idx FROM rows WHERE run_id = ? AND state = 'skipped' ORDER BY idx",
+      [runId],
+    );
     expect(skipped.map((r) => r.idx)).toEqual([6, 13, 20]);
   });
 
@@ -105,12 +103,13 @@ describe("retry's selection, page by page", () => {
       selectRetryRows(journal, runId, BY_429, emptyTally(), { pageSize: 2, q: tx }),
     );
     const sent: number[] = [];
-    const mark = journal.db.prepare("UPDATE rows SET state = 'sent' WHERE run_id = ? AND idx = ?");
+    const mark = (idx: number) =>
+      journal.sql.run("UPDATE rows SET state = 'sent' WHERE run_id = ? AND idx = ?", [runId, idx]);
     for await (const row of selection.pendingRows(2)) {
       sent.push(row.idx);
       // As a send does: the row leaves pending; another one further on is settled meanwhile.
-      mark.run(runId, row.idx);
-      if (row.idx === 7) mark.run(runId, 14);
+      await mark(row.idx);
+      if (row.idx === 7) await mark(14);
     }
     expect(sent).toEqual(expected.filter((idx) => idx !== 14));
     expect(await selection.counts()).toMatchObject({ pending: 0, sent: expected.length });

@@ -144,6 +144,32 @@ export async function queryJournal<T>(
   }
 }
 
+/**
+ * Changes the journal behind the commands' backs, as a crash or the passing of time would: one
+ * statement with `?` placeholders, on a file or a PostgreSQL URL alike.
+ */
+export async function changeJournal(
+  path: string,
+  sql: string,
+  params: readonly (string | number)[] = [],
+): Promise<void> {
+  if (isPostgresUrl(path)) {
+    const client = PgClient.connect(path, { max: 1 });
+    try {
+      await client.run(sql, params);
+    } finally {
+      await client.close();
+    }
+    return;
+  }
+  const db = new Database(path);
+  try {
+    db.prepare(sql).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
 /** The journal as `send` left it, read with plain SQL (not through our Journal). */
 export async function readJournal(
   path: string,
