@@ -37,6 +37,7 @@ const ON_BOTH_BACKENDS = [
   "test/resume/runLock.test.ts",
   "test/resume/killRandomly.test.ts",
   "test/quietHours/quietHold.test.ts",
+  "test/quietHours/quietHours.test.ts",
   "test/send/apiUrl.test.ts",
   "test/send/confirmation.test.ts",
   "test/retry/exitCodes.test.ts",

@@ -27,6 +27,17 @@ export function claimBatch(
   );
 }
 
+/**
+ * Gives up this worker's claims on rows it has not sent: rows it held back (quiet hours) go
+ * back to anyone's, itself included, once it has nothing in flight.
+ */
+export async function releaseClaims(q: SqlQueries, runId: number, token: string): Promise<void> {
+  await q.run("UPDATE rows SET owner = NULL WHERE run_id = ? AND owner = ? AND state = 'pending'", [
+    runId,
+    token,
+  ]);
+}
+
 /** Whether other live workers of the run hold pending rows (claimed, retrying, or in flight). */
 export async function othersHoldRows(
   q: SqlQueries,

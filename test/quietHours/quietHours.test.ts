@@ -1,9 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
-import { Journal } from "../../src/journal/journal.js";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { FakeClock } from "../support/fakeClock.js";
 import { runCli, runInProcess } from "../support/runCli.js";
-import { FROM, useSendFixture } from "../support/simulatorFixture.js";
+import { FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // Quiet hours as a cron job meets them: a child process, the simulator, the real clock. The
 // windows are placed around the real time (an hour either side of now in New York), so no
@@ -90,15 +89,11 @@ describe("send --quiet-hours", () => {
     expect(summary.resume).toContain("--quiet-hours");
     expect(sim.messages().map((m) => m.to)).toEqual(["+12025550103"]);
 
-    const journal = await Journal.open(fx.journalPath());
-    try {
-      const invalid = journal.db
-        .prepare("SELECT line, reason FROM rows WHERE state = 'invalid'")
-        .all() as { line: number; reason: string }[];
-      expect(invalid).toEqual([{ line: 5, reason: expect.stringMatching(/Mars\/Olympus_Mons/) }]);
-    } finally {
-      await journal.close();
-    }
+    const invalid = await queryJournal<{ line: number; reason: string }>(
+      fx.journalPath(),
+      "SELECT line, reason FROM rows WHERE state = 'invalid'",
+    );
+    expect(invalid).toEqual([{ line: 5, reason: expect.stringMatching(/Mars\/Olympus_Mons/) }]);
 
     // The text output says the same to a person reading cron's mail.
     const again = await send(sim, list, around);
