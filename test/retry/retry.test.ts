@@ -16,6 +16,14 @@ function send(sim: RunningSimulator, list: string, extra: string[] = []) {
   return cli(sim, ["send", list, "--from", FROM, "--rate", "1000", ...extra]);
 }
 
+/**
+ * Once each, one request at a time: at `mps: 1` the first row is the one let through and the
+ * rest are 429, whatever order concurrent requests would have reached the simulator in.
+ */
+function sendInFileOrder(sim: RunningSimulator, list: string) {
+  return send(sim, list, ["--max-attempts", "1", "--concurrency", "1"]);
+}
+
 const NORMAL = Array.from({ length: 8 }, (_, i) => `+1202555${String(2000 + i)}`);
 /** Twilio's magic numbers: each fails the same way every time. */
 const PERMANENT = {
@@ -161,7 +169,7 @@ describe("retry --dry-run", () => {
   it("lists what would be sent and changes nothing", async () => {
     const sim = await fx.simulator({ mps: 1 });
     const list = fx.file("list.csv", listOf(NORMAL.slice(0, 3)));
-    await send(sim, list, ["--max-attempts", "1"]);
+    await sendInFileOrder(sim, list);
     const before = await readJournal(fx.journalPath());
     const creates = sim.creates().length;
 
@@ -223,7 +231,7 @@ describe("retry --state pending", () => {
       "list.csv",
       listOf([NORMAL[0]!, "+15005550004", NORMAL[1]!, "+15005550004"]),
     );
-    await send(sim, list, ["--max-attempts", "1"]);
+    await sendInFileOrder(sim, list);
     sim.setOptions({ mps: null });
     const before = createsTo(sim, "+15005550004");
 
