@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { reportError } from "../../src/cli.js";
+import { reportError } from "../../src/cli/reportError.js";
 import { Journal } from "../../src/journal/journal.js";
 import { runInProcess, textSink } from "../support/runCli.js";
 import { FROM } from "../support/simulatorFixture.js";

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { reportError, run } from "../../src/cli.js";
+import { reportError } from "../../src/cli/reportError.js";
+import { run } from "../../src/cli.js";
 import type { CommandEnv } from "../../src/commands/commandEnv.js";
 import { type Clock, systemClock } from "../../src/core/clock.js";
 
