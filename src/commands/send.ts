@@ -188,20 +188,19 @@ export async function send(options: SendOptions, env: CommandEnv): Promise<numbe
     const counts = await journal.counts(run.id);
     if (isShared(journal)) await lock.share();
     const held = lock;
-    const pendingRows = (again = false) =>
+    const pendingRows = () =>
       held.shared
         ? workerRows(journal, held, {
             batch: claimBatchSize(options.rate),
             clock: env.clock,
             signal: AbortSignal.any([env.signal, held.lost]),
-            again,
           })
         : journal.rowsInState(run.id, "pending");
     const sending = await sendWithProgress({
       journal,
       runId: run.id,
       rows: pendingRows(),
-      pendingAgain: () => pendingRows(true),
+      pendingAgain: pendingRows,
       counts,
       total: counts.pending,
       options,

@@ -1,5 +1,6 @@
 import type { StateCounts } from "../core/rowState.js";
 import { type CliError, interruption } from "../errors.js";
+import { releaseClaims } from "../journal/claimRows.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { operationOf } from "../operations/registry.js";
@@ -90,6 +91,11 @@ export async function sendWithProgress(args: SendWithProgressArgs): Promise<Send
         quietHours: options.quietHours && { ...options.quietHours, now: wallClock },
         runDefaults: runDefaults((runOptions.sending ?? {}) as Record<string, unknown>),
       });
+      // Nothing is in flight now. Rows held back go back to the run's other workers: one that
+      // does not wait stops (exit 4) rather than waiting for this one, and this one's next pass
+      // claims them again.
+      if (result.held && args.lock.shared)
+        await releaseClaims(journal.sql, args.runId, args.lock.token);
       const again = options.quietHours?.wait ? args.pendingAgain : undefined;
       if (!again || !result.held || result.stopped || result.interrupted) break;
       if (!(await waitOutQuietHours(result.held, env, wallClock))) {

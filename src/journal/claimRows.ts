@@ -28,8 +28,9 @@ export function claimBatch(
 }
 
 /**
- * Gives up this worker's claims on rows it has not sent: rows it held back (quiet hours) go
- * back to anyone's, itself included, once it has nothing in flight.
+ * Gives up this worker's claims on the pending rows it holds: the rows it held back (quiet
+ * hours) become anyone's again, its own next claims included. Only with nothing in flight: a
+ * row being sent would be claimable by another worker.
  */
 export async function releaseClaims(q: SqlQueries, runId: number, token: string): Promise<void> {
   await q.run("UPDATE rows SET owner = NULL WHERE run_id = ? AND owner = ? AND state = 'pending'", [

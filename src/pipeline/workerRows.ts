@@ -1,5 +1,5 @@
 import type { Clock } from "../core/clock.js";
-import { claimBatch, othersHoldRows, releaseClaims } from "../journal/claimRows.js";
+import { claimBatch, othersHoldRows } from "../journal/claimRows.js";
 import { type Journal, type SendableRow, toSendableRow } from "../journal/journal.js";
 import type { RunLock } from "../journal/runLock.js";
 import { abortableSleep } from "./abortableSleep.js";
@@ -11,12 +11,6 @@ export interface ClaimOptions {
   signal: AbortSignal;
   /** How long to wait between looks while the run's other workers still hold pending rows. */
   idleMs?: number;
-  /**
-   * Another pass over the run (after quiet hours): the rows this worker claimed and held back
-   * are given up first, else its own claims would keep them from itself. Only with nothing in
-   * flight, as between passes.
-   */
-  again?: boolean;
 }
 
 /**
@@ -32,7 +26,6 @@ export async function* workerRows(
 ): AsyncGenerator<SendableRow> {
   const { runId, token } = lock;
   const q = journal.sql;
-  if (options.again) await releaseClaims(q, runId, token);
   while (!options.signal.aborted) {
     let claimed = await claimBatch(q, runId, token, options.batch);
     if (claimed.length === 0) {
