@@ -88,6 +88,9 @@ export function dispatch<T>(options: DispatchOptions<T>): Promise<DispatchSummar
   return new Run(options, options.gate ?? new Pacer({ rate, burst }, options.clock)).run();
 }
 
+/** A turn of the start loop ended by a change (a retry due, a slot free) rather than a read. */
+const CHANGED = Symbol("changed");
+
 class Run<T> {
   readonly #options: DispatchOptions<T>;
   readonly #pacer: StartGate;
@@ -136,14 +139,24 @@ class Run<T> {
     let exhausted = false;
     /** The one item read ahead, kept while it waits for a slot and a token. */
     let ahead: { value: T } | undefined;
+    /** The read in progress: kept across turns while retries go first. */
+    let pulling: Promise<IteratorResult<T> | undefined> | undefined;
     while (!this.#halt.signal.aborted) {
       if (this.#inFlight >= this.#options.concurrency) {
         await this.#changed();
         continue;
       }
       if (this.#ready.length === 0 && !ahead && !exhausted) {
-        const next = await this.#pull(source);
+        pulling ??= this.#pull(source);
+        // A source can take long to give its next item (a worker on a shared run waits while
+        // its peers hold rows): a retry falling due meanwhile must not wait for it.
+        const next = await Promise.race([
+          pulling,
+          this.#changed().then((): typeof CHANGED => CHANGED),
+        ]);
         if (this.#halt.signal.aborted) break;
+        if (next === CHANGED) continue;
+        pulling = undefined;
         if (next?.done) exhausted = true;
         else if (next) ahead = { value: next.value };
       }

@@ -167,6 +167,39 @@ describe("dispatch retries", () => {
   });
 });
 
+describe("dispatch with a slow source", () => {
+  it("starts a retry that falls due while the source has not given its next item", async () => {
+    const clock = new FakeClock();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // As a worker on a shared run: its one row, then a wait for its peers before the end.
+    async function* source() {
+      yield 0;
+      await held;
+    }
+    const starts: { item: number; at: number }[] = [];
+    let tries = 0;
+    const done = dispatch<number>({
+      items: source(),
+      rate: 10,
+      burst: 1,
+      concurrency: 2,
+      clock,
+      onStart: (item) => starts.push({ item, at: clock.now() }),
+      worker: async () => (++tries === 1 ? { kind: "retry", afterMs: 1000 } : { kind: "done" }),
+    });
+    await clock.advance(1500);
+    expect(starts).toEqual([
+      { item: 0, at: 0 },
+      { item: 0, at: 1000 },
+    ]);
+    release();
+    expect(await done).toEqual({ started: 2, stoppedEarly: false });
+  });
+});
+
 describe("dispatch stop and abort", () => {
   /** Workers that take 300 ms and report whether they were still running at the end. */
   function slowRun(result: (item: number) => WorkResult, signal?: AbortSignal) {
