@@ -43,7 +43,8 @@ describe("outcomes by API", () => {
   it("a Studio execution already active for a contact fails its row (409)", async () => {
     const sim = await fx.simulator();
     const list = fx.file("twice.csv", "to,step\n+12025550101,1\n+12025550101,2\n");
-    const sent = await sendList(fx, sim, list, ["--api", "studio"]);
+    // One at a time: the first line's execution is the one that is active when the second comes.
+    const sent = await sendList(fx, sim, list, ["--api", "studio", "--concurrency", "1"]);
     expect(sent.code).toBe(1);
     expect((await apiRows(fx.journalPath())).map((r) => [r.state, r.error_code])).toEqual([
       ["sent", null],
