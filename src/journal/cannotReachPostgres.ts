@@ -67,6 +67,7 @@ export function cannotReachPostgres(url: string, error: unknown): CliError | und
       hint: "Put the password in the journal URL (postgres://user:password@host/database) or ~/.pgpass.",
     };
   }
+  cause ??= byMessage(message, url);
   if (cause === undefined) return undefined;
   const { shown } = parsePostgresUrl(url);
   return new CliError(
@@ -74,6 +75,29 @@ export function cannotReachPostgres(url: string, error: unknown): CliError | und
     cause.exitCode,
     cause.hint,
   );
+}
+
+/** pg's own errors before the server has answered: they carry no code. */
+function byMessage(message: string, url: string): Cause | undefined {
+  if (
+    message === "timeout expired" ||
+    message.startsWith("Connection terminated due to connection timeout")
+  ) {
+    const seconds = parsePostgresUrl(url).connectTimeoutMs / 1000;
+    return {
+      what: `no answer within ${seconds} s`,
+      exitCode: ExitCode.tempFail,
+      hint: `${RETRY} A slow network may need a longer wait: add ?connect_timeout=SECONDS to the URL.`,
+    };
+  }
+  if (message === "Connection terminated unexpectedly") {
+    return {
+      what: "the server closed the connection before it answered",
+      exitCode: ExitCode.tempFail,
+      hint: "Check that the URL's host and port are PostgreSQL's (not another service's), then run it again.",
+    };
+  }
+  return undefined;
 }
 
 /** Node reports a host with several addresses as an AggregateError of one error per address. */

@@ -8,7 +8,15 @@ export interface PostgresTarget {
   user: string;
   /** `postgres://user@host:port/database`: never the password, nor the query (it may hold one). */
   shown: string;
+  /** How long a connection may take to be made: libpq's `connect_timeout` (s), else 15 s. */
+  connectTimeoutMs: number;
 }
+
+/**
+ * An unreachable host would otherwise wait for the kernel's own TCP timeout (about two minutes
+ * on Linux) before saying anything.
+ */
+const CONNECT_TIMEOUT_S = 15;
 
 /**
  * Reads a journal URL the way `pg` will (host and user may also come from the query, as
@@ -30,7 +38,15 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   const database = decode(parsed.pathname.slice(1)) || query.get("dbname") || user;
   const hostPort = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
   const shown = `postgres://${user ? `${user}@` : ""}${hostPort}:${port}/${database}`;
-  return { host, port, database, user, shown };
+  const timeout = query.get("connect_timeout") ?? String(CONNECT_TIMEOUT_S);
+  const seconds = Number(timeout);
+  if (!/^\d+$/.test(timeout) || seconds < 1) {
+    throw new UsageError(
+      `the journal URL's connect_timeout must be a whole number of seconds ≥ 1, got \`${timeout}\``,
+      "Write it as ?connect_timeout=10, or leave it out for 15 s.",
+    );
+  }
+  return { host, port, database, user, shown, connectTimeoutMs: seconds * 1000 };
 }
 
 function decode(part: string): string {

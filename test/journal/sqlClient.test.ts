@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer } from "node:net";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -351,6 +351,47 @@ describe("openPostgres, when it cannot connect", () => {
     },
   );
 
+  it("gives up on a server that accepts and never answers after connect_timeout, saying so", async () => {
+    const silent = await listening(() => {});
+    try {
+      const url = `postgres://u:pw@127.0.0.1:${silent.port}/db?connect_timeout=1`;
+      const started = Date.now();
+      const error = await openPostgres(url).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(error).toMatchObject({
+        exitCode: ExitCode.tempFail,
+        message: `cannot open the journal postgres://u@127.0.0.1:${silent.port}/db: no answer within 1 s`,
+      });
+      expect((error as CliError).hint).toContain("?connect_timeout=SECONDS");
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("says the port is not PostgreSQL's when the server there hangs up at the first words", async () => {
+    const other = await listening((socket) => socket.once("data", () => socket.end()));
+    try {
+      const error = await openPostgres(`postgres://u:pw@127.0.0.1:${other.port}/db`).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({
+        exitCode: ExitCode.tempFail,
+        message: `cannot open the journal postgres://u@127.0.0.1:${other.port}/db: the server closed the connection before it answered`,
+      });
+      expect((error as CliError).hint).toMatch(/host and port are PostgreSQL's/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("takes connect_timeout in whole seconds, 15 by default", () => {
+    expect(parsePostgresUrl("postgres://h/db").connectTimeoutMs).toBe(15_000);
+    expect(parsePostgresUrl("postgres://h/db?connect_timeout=3").connectTimeoutMs).toBe(3_000);
+    for (const bad of ["0", "1.5", "soon"]) {
+      expect(() => parsePostgresUrl(`postgres://h/db?connect_timeout=${bad}`)).toThrow(UsageError);
+    }
+  });
+
   it.each([
     "not a url",
     "mysql://u:pw@host/db",
@@ -390,6 +431,28 @@ function closedPort(): Promise<number> {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
       server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A TCP server on 127.0.0.1 that treats each connection as `onSocket` says. */
+function listening(
+  onSocket: (socket: Socket) => void,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    onSocket(socket);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      const close = () =>
+        new Promise<void>((done) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => done());
+        });
+      resolve({ port, close });
     });
   });
 }

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { parsePostgresUrl } from "../postgresUrl.js";
 import { numberPlaceholders } from "./placeholders.js";
 import type { Dialect, SqlClient, SqlParams, SqlQueries, TransactionOptions } from "./sqlClient.js";
 
@@ -138,6 +139,22 @@ class PgSession extends PgQueries implements SqlClient {
 }
 
 /**
+ * A client class whose connection gives up after `ms`. Set on the pool instead, the same option
+ * would also fail a query that waits longer for one of the pool's busy connections, mid-run;
+ * and pg reads no `connect_timeout` from the URL (only libpq does), so the journal reads it.
+ */
+function connectingWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({
+        ...(typeof config === "string" ? { connectionString: config } : config),
+        connectionTimeoutMillis: ms,
+      });
+    }
+  };
+}
+
+/**
  * The shared journal on PostgreSQL: a small pool, so the requests in flight write their intent
  * and outcome side by side; each transaction holds one connection from BEGIN to COMMIT.
  */
@@ -149,6 +166,7 @@ export class PgClient extends PgQueries implements SqlClient {
   static connect(url: string, options: { max?: number } = {}): PgClient {
     const pool = new pg.Pool({
       connectionString: url,
+      Client: connectingWithin(parsePostgresUrl(url).connectTimeoutMs),
       max: options.max ?? 8,
       types,
       // Statements issued side by side on one connection (a group commit's writes) go out
