@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { countSegments, type SmsEncoding } from "./countSegments.js";
 import type { MessageRequest } from "./messageRequest.js";
 import { type CountryCode, normalisePhone } from "./normalisePhone.js";
 import { normaliseSender } from "./normaliseSender.js";
 import { parseSendAt } from "./parseSendAt.js";
 import { renderTemplate } from "./renderTemplate.js";
+import { sha256Hex } from "./sha256Hex.js";
 
 export interface RequestDefaults {
   /** `--from`; a row's `from` column wins. */
@@ -234,7 +234,5 @@ function isHttpUrl(text: string): boolean {
 }
 
 function dedupeKey(to: string, body: string, mediaUrl: string[]): string {
-  return createHash("sha256")
-    .update(`${to}\u0000${body}\u0000${mediaUrl.join(" ")}`)
-    .digest("hex");
+  return sha256Hex(`${to}\u0000${body}\u0000${mediaUrl.join(" ")}`);
 }

@@ -27,7 +27,12 @@ const LIMITS: Record<SmsEncoding, { single: number; part: number }> = {
  * An empty body is 0 segments: a media-only message is an MMS, which is not segmented.
  */
 export function countSegments(body: string): SegmentCount {
-  const gsm = gsmCosts(body);
+  // Most bodies fit one part: count their units without a per-character list.
+  const septets = gsmSeptets(body);
+  if (septets !== undefined && septets <= LIMITS["GSM-7"].single) {
+    return { encoding: "GSM-7", segments: septets === 0 ? 0 : 1, units: septets };
+  }
+  const gsm = septets === undefined ? undefined : gsmCosts(body);
   const encoding: SmsEncoding = gsm === undefined ? "UCS-2" : "GSM-7";
   const costs = gsm ?? ucs2Costs(body);
   const units = costs.reduce((sum, cost) => sum + cost, 0);
@@ -35,6 +40,19 @@ export function countSegments(body: string): SegmentCount {
   if (units === 0) return { encoding, segments: 0, units };
   if (units <= single) return { encoding, segments: 1, units };
   return { encoding, segments: packParts(costs, part), units };
+}
+
+/** The body's septets, or undefined when a character is outside the GSM alphabet. */
+function gsmSeptets(body: string): number | undefined {
+  let septets = 0;
+  for (let i = 0; i < body.length; i++) {
+    const char = body[i]!;
+    // Every GSM character is one UTF-16 unit: a surrogate half is in neither set.
+    if (GSM_BASIC.has(char)) septets += 1;
+    else if (GSM_EXTENSION.has(char)) septets += 2;
+    else return undefined;
+  }
+  return septets;
 }
 
 /** Septets per character, or undefined when one is outside the GSM alphabet. */

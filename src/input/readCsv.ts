@@ -15,6 +15,7 @@ import type { InputRecord } from "./openInput.js";
  * instead of holding the file in memory. Twilio's limits keep real rows far below it.
  */
 const MAX_ROW_BYTES = 1024 * 1024;
+const APOSTROPHE = 0x27;
 
 export interface CsvOptions {
   file: string;
@@ -171,7 +172,9 @@ function toFields(header: string[], record: string[]): Record<string, string> {
   // No prototype: a column named `__proto__` or `constructor` is just a column.
   const fields: Record<string, string> = Object.create(null);
   for (let index = 0; index < header.length; index++) {
-    fields[header[index]!] = unguardFormula(record[index] ?? "");
+    const value = record[index] ?? "";
+    // Only a cell starting with an apostrophe can be guarded: skip the regex for the others.
+    fields[header[index]!] = value.charCodeAt(0) === APOSTROPHE ? unguardFormula(value) : value;
   }
   return fields;
 }

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto";
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-/** 2^25 bits (4 MiB) a run: 1 in 6,000 new keys is looked up in vain at 1M rows, 1 in 4 at 10M. */
+/** 2^25 bits (4 MiB) a run: 1 in 6,000 new keys is a candidate in vain at 1M rows, 1 in 4 at 10M. */
 const FILTER_WORDS = (1 << 25) / 32;
 const FILTER_MASK = (1 << 25) - 1;
 
@@ -12,45 +10,40 @@ const FILTER_MASK = (1 << 25) - 1;
  * (buildRequest's) is not hashed again.
  */
 export function shortKey(key: string): Buffer {
-  if (SHA256_HEX.test(key)) return Buffer.from(key.slice(0, 32), "hex");
+  // Decoding stops at the first character that is not hex; encoding back tells upper case too.
+  if (key.length === 64) {
+    const bytes = Buffer.from(key, "hex");
+    if (bytes.length === 32 && bytes.toString("hex") === key) return bytes.subarray(0, 16);
+  }
   return createHash("sha256").update(key).digest().subarray(0, 16);
 }
 
+/** A key as `rows.dedupe_key` returns it (SQLite's bytes, PostgreSQL's hex), to compare. */
+export function storedKey(value: Buffer | string): string {
+  return typeof value === "string" ? value : value.toString("hex");
+}
+
 /**
- * A Bloom filter per run over the dedupe keys this connection has written: most rows are not
- * duplicates, and a key it has never seen needs no look-up. Its size is fixed, so memory stays
- * flat however long the list; it only ever answers "maybe" or "no", and a "maybe" is checked
- * against the journal.
+ * A Bloom filter over the dedupe keys of one run's pre-flight: most rows are not duplicates,
+ * and a key it has never seen needs no look-up. Its size is fixed, so memory stays flat however
+ * long the list; it only ever answers "maybe" or "no".
  */
 export class KeyFilter {
-  private readonly runs = new Map<number, Uint32Array>();
+  private readonly bits = new Uint32Array(FILTER_WORDS);
 
-  add(runId: number, key: Buffer): void {
-    let bits = this.runs.get(runId);
-    if (!bits) {
-      bits = new Uint32Array(FILTER_WORDS);
-      this.runs.set(runId, bits);
-    }
+  add(key: Buffer): void {
     for (let i = 0; i < 16; i += 4) {
       const bit = key.readUInt32LE(i) & FILTER_MASK;
-      bits[bit >>> 5]! |= 1 << (bit & 31);
+      this.bits[bit >>> 5]! |= 1 << (bit & 31);
     }
   }
 
-  /** False only when this connection surely wrote no row of the run with this key. */
-  mayHave(runId: number, key: Buffer): boolean {
-    const bits = this.runs.get(runId);
-    // No filter: the run's rows were written by another connection, so ask the journal.
-    if (bits === undefined) return true;
+  /** False only when no key added was this one. */
+  mayHave(key: Buffer): boolean {
     for (let i = 0; i < 16; i += 4) {
       const bit = key.readUInt32LE(i) & FILTER_MASK;
-      if ((bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
     }
     return true;
-  }
-
-  /** The run's pre-flight is over: its filter is not needed again. */
-  forget(runId: number): void {
-    this.runs.delete(runId);
   }
 }

@@ -1,7 +1,7 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { DEFAULT_API } from "../operations/defaultApi.js";
-import { KeyFilter, shortKey } from "./dedupeKeys.js";
+import { shortKey } from "./dedupeKeys.js";
 import { type Db, openDatabase } from "./openDatabase.js";
 import { openPostgres } from "./openPostgres.js";
 import { pageByIdx } from "./pageByIdx.js";
@@ -48,7 +48,8 @@ export interface NewRow {
   /** The operation's request, as built by the pre-flight. */
   request: object | null;
   fields: Record<string, unknown>;
-  dedupeKey: string | null;
+  /** A Buffer is the key as shortKey made it (the pre-flight's, which needs it first). */
+  dedupeKey: string | Buffer | null;
   segments: number;
   state: "pending" | "invalid" | "skipped";
   reason: string | null;
@@ -157,7 +158,6 @@ const ROW_COLUMNS = 12;
  */
 export class Journal {
   private readonly now: () => number;
-  private readonly keys = new KeyFilter();
   /**
    * The run locks this journal holds, by run: their token fences new attempts (runLockFence) and
    * owns the rows they start; shared, it may start only rows it claimed (claimRows.ts).
@@ -264,7 +264,6 @@ export class Journal {
     runId: number,
     input: { hash: string; bytes: number; identity: string },
   ): Promise<void> {
-    this.keys.forget(runId);
     const now = this.now();
     await this.sql.run(
       `UPDATE runs SET phase = 'ready', input_hash = ?, input_bytes = ?, identity = ?,
@@ -298,7 +297,6 @@ export class Journal {
 
   /** Throws away a run whose pre-flight failed or was interrupted: nothing of it was sent. */
   async deleteUnsentRun(runId: number): Promise<void> {
-    this.keys.forget(runId);
     await this.sql.transaction(async (tx) => {
       const attempted = await tx.get("SELECT 1 FROM attempts WHERE run_id = ? LIMIT 1", [runId]);
       if (attempted) throw new Error(`run ${runId} has attempts and cannot be deleted`);
@@ -321,8 +319,8 @@ export class Journal {
     const now = this.now();
     const values: SqlValue[] = [];
     for (const r of rows) {
-      const key = r.dedupeKey === null ? null : shortKey(r.dedupeKey);
-      if (key !== null) this.keys.add(runId, key);
+      const key =
+        r.dedupeKey === null || Buffer.isBuffer(r.dedupeKey) ? r.dedupeKey : shortKey(r.dedupeKey);
       values.push(
         runId,
         r.idx,
@@ -351,29 +349,6 @@ export class Journal {
       },
       { durable: false },
     );
-  }
-
-  /**
-   * The line of an earlier row of the run with the same dedupe key (so the same recipient `to`),
-   * if there is one. Found through the recipient's rows (rows_to): an index on the keys, which
-   * are hashes, took a page write per row and a fifth of the journal. Answered at once, not
-   * as a promise, when this connection surely wrote no such row: the pre-flight asks for
-   * every row, and most are not duplicates.
-   */
-  findDuplicateLine(
-    runId: number,
-    dedupeKey: string,
-    to: string,
-  ): Promise<number | undefined> | undefined {
-    const key = shortKey(dedupeKey);
-    if (!this.keys.mayHave(runId, key)) return undefined;
-    return this.sql
-      .get<{ line: number }>(
-        `SELECT line FROM rows ${this.dialect.indexedBy("rows_to")}
-        WHERE run_id = ? AND to_number = ? AND dedupe_key = ? ORDER BY idx LIMIT 1`,
-        [runId, to, this.dialect.bytes(key)],
-      )
-      .then((row) => row?.line);
   }
 
   /** Whether any number is suppressed: when none is, the pre-flight need not ask row by row. */

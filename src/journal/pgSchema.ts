@@ -110,6 +110,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX run_locks_run ON run_locks (run_id);
   ALTER TABLE rows ADD COLUMN owner text;
   `,
+  // rows_to: the attempted rows only (schema.ts).
+  `
+  DROP INDEX rows_to;
+  CREATE INDEX rows_to ON rows (run_id, to_number, idx) WHERE attempts > 0;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

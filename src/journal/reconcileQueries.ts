@@ -119,10 +119,12 @@ export async function inDoubtTo<Req extends object = object>(
   api?: string,
 ): Promise<InDoubtRow<Req>[]> {
   const only = api ?? null;
+  // rows_to holds attempted rows only (schema.ts): every row in doubt, in flight or with a sid
+  // has been attempted, and `attempts > 0` lets both planners use it.
   const rows = await journal.sql.all<RawInDoubtRow>(
     `SELECT ${IN_DOUBT_COLUMNS}
      FROM rows r ${journal.dialect.indexedBy("rows_to")}
-     WHERE r.run_id = ? AND r.to_number = ? AND r.state = 'in_doubt' AND (CAST(? AS TEXT) IS NULL OR r.api = ?)
+     WHERE r.run_id = ? AND r.to_number = ? AND r.attempts > 0 AND r.state = 'in_doubt' AND (CAST(? AS TEXT) IS NULL OR r.api = ?)
      ORDER BY r.idx`,
     [runId, to, only, only],
   );
@@ -156,7 +158,7 @@ export async function inDoubtElsewhere<Req extends object = object>(
          (SELECT max(finished_at) FROM attempts a
            WHERE a.run_id = r.run_id AND a.row_idx = r.idx) AS ended_at
        FROM runs u CROSS JOIN rows r ${journal.dialect.indexedBy("rows_to")}
-       WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.api = ?
+       WHERE r.run_id = u.id AND u.id <> ? AND r.to_number = ? AND r.attempts > 0 AND r.api = ?
          AND r.state IN ('in_doubt', 'pending')) AS candidates
      WHERE state = 'in_doubt' OR first_at IS NOT NULL`,
     [runId, to, api],
@@ -179,12 +181,12 @@ export async function knownSids(journal: Journal, to: string): Promise<Set<strin
   const byTo = journal.dialect.indexedBy("rows_to");
   const rows = await journal.sql.all<{ sid: string | null; duplicate_sids: string | null }>(
     `SELECT r.sid, r.duplicate_sids FROM runs u CROSS JOIN rows r ${byTo}
-      WHERE r.run_id = u.id AND r.to_number = ?
+      WHERE r.run_id = u.id AND r.to_number = ? AND r.attempts > 0
         AND (r.sid IS NOT NULL OR r.duplicate_sids IS NOT NULL)
      UNION ALL
      SELECT a.sid, NULL FROM runs u CROSS JOIN rows r ${byTo}
        ${journal.dialect.orderedJoin} attempts a ON a.run_id = r.run_id AND a.row_idx = r.idx
-      WHERE r.run_id = u.id AND r.to_number = ? AND a.sid IS NOT NULL`,
+      WHERE r.run_id = u.id AND r.to_number = ? AND r.attempts > 0 AND a.sid IS NOT NULL`,
     [to, to],
   );
   const sids = new Set<string>();

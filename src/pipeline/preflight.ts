@@ -1,8 +1,12 @@
 import { timeZoneProblem } from "../core/quietHours.js";
 import { CliError, interruption } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
+import { confirmDuplicates, type Duplicate } from "../journal/confirmDuplicates.js";
+import { shortKey } from "../journal/dedupeKeys.js";
 import type { Journal, NewRow } from "../journal/journal.js";
+import { rejectedRowsFrom } from "../journal/rejectedRowsFrom.js";
 import { type BuiltRow, buildRow, type RowDefaults } from "../operations/buildRow.js";
+import { DuplicateCheck, type Earlier } from "./duplicateCheck.js";
 
 export interface Plan {
   rows: number;
@@ -23,9 +27,11 @@ export interface PreflightOptions {
   /** Aborted (SIGINT/SIGTERM): stop reading; the caller throws the unsent run away. */
   signal?: AbortSignal;
   /**
-   * Told each invalid or skipped row as it is decided, in order, so a listing of them streams
-   * (a dry run keeps no run to read them from later). A returned promise is awaited before
-   * the next record is read: the listing's reader sets the pace, and memory stays flat.
+   * Told each invalid or skipped row, in order, so a listing of them streams (a dry run keeps
+   * no run to read them from later): as it is decided, or, from the first row that may be a
+   * duplicate of a row far before it, read back once that is settled at the end. A returned
+   * promise is awaited before the next row: the listing's reader sets the pace, and memory
+   * stays flat.
    */
   onRejected?(row: NewRow): void | Promise<void>;
 }
@@ -33,8 +39,9 @@ export interface PreflightOptions {
 /**
  * One streaming pass over the input before anything is sent: every row is checked, normalised
  * and journaled (pending, invalid or skipped), so the send pass reads the journal, not the file.
- * Duplicates are found through the journal's index, not an in-memory set, so memory stays flat
- * whatever the list's size.
+ * Duplicates are found without an in-memory set, so memory stays flat whatever the list's size:
+ * a row whose key the pre-flight's filter cannot clear is confirmed or cleared by one pass over
+ * the journal at the end (duplicateCheck.ts, confirmDuplicates.ts).
  */
 export async function preflight(
   journal: Journal,
@@ -54,21 +61,19 @@ export async function preflight(
   };
   const batchSize = options.batchSize ?? 2000;
   let batch: NewRow[] = [];
-  // Keys seen in the batch not yet written, which the journal's index cannot see.
-  let batchKeys = new Map<string, number>();
+  const duplicates = new DuplicateCheck();
   // Asked once a batch: most journals suppress no number, and then no row needs a look-up.
   let anySuppressed = await journal.hasSuppressions();
   const flush = async () => {
     if (batch.length > 0) await journal.insertRows(runId, batch);
+    duplicates.flushed(keysOf(batch));
     batch = [];
-    batchKeys = new Map();
     anySuppressed = await journal.hasSuppressions();
   };
 
   const lookups: Lookups = {
-    duplicateOf: (key, to) => batchKeys.get(key) ?? journal.findDuplicateLine(runId, key, to),
+    duplicates: options.allowDuplicates ? undefined : duplicates,
     suppression: (to) => (anySuppressed ? journal.suppressionOf(to) : undefined),
-    allowDuplicates: options.allowDuplicates,
   };
 
   for await (const record of records) {
@@ -86,7 +91,6 @@ export async function preflight(
       plan.valid++;
       plan.segments += row.segments;
       if (row.api !== undefined) plan.byApi[row.api] = (plan.byApi[row.api] ?? 0) + 1;
-      if (row.dedupeKey) batchKeys.set(row.dedupeKey, row.line);
     } else if (row.state === "invalid") {
       plan.invalid++;
     } else {
@@ -95,7 +99,10 @@ export async function preflight(
       else plan.suppressed++;
     }
     batch.push(row);
-    if (row.state !== "pending" && options.onRejected) await options.onRejected(row);
+    // After a candidate, a row's place in the listing waits on the candidate's being settled.
+    if (row.state !== "pending" && options.onRejected && duplicates.candidates.size === 0) {
+      await options.onRejected(row);
+    }
     if (batch.length >= batchSize) {
       await flush();
       // Parsing from memory never waits on I/O: let a signal handler run between batches.
@@ -103,13 +110,39 @@ export async function preflight(
     }
   }
   await flush();
+  const first = duplicates.candidates.keys().next();
+  if (first.done) return plan;
+  if (options.signal?.aborted) throw interrupted(options.signal);
+  for (const found of await confirmDuplicates(journal, runId, duplicates.candidates)) {
+    countDuplicate(plan, found);
+  }
+  if (options.onRejected) {
+    for await (const row of rejectedRowsFrom(journal, runId, first.value)) {
+      await options.onRejected(row);
+    }
+  }
   return plan;
 }
 
+/** A candidate counted valid when it was read, found a duplicate at the end. */
+function countDuplicate(plan: Plan, found: Duplicate): void {
+  plan.valid--;
+  plan.segments -= found.segments;
+  const left = (plan.byApi[found.api] ?? 0) - 1;
+  if (left > 0) plan.byApi[found.api] = left;
+  else delete plan.byApi[found.api];
+  plan.skipped++;
+  plan.duplicates++;
+}
+
+function* keysOf(rows: readonly NewRow[]): Iterable<Buffer> {
+  for (const row of rows) if (Buffer.isBuffer(row.dedupeKey)) yield row.dedupeKey;
+}
+
 interface Lookups {
-  duplicateOf(key: string, to: string): number | undefined | Promise<number | undefined>;
+  /** Undefined with --allow-duplicates. */
+  duplicates: DuplicateCheck | undefined;
   suppression(to: string): { reason: string } | undefined | Promise<{ reason: string } | undefined>;
-  allowDuplicates: boolean;
 }
 
 /**
@@ -145,7 +178,8 @@ function decideRow(
     api: built.api,
     to: built.to,
     request: built.request,
-    dedupeKey: built.dedupeKey,
+    // Made once, for the duplicate check and the journal both.
+    dedupeKey: shortKey(built.dedupeKey),
     segments: built.segments,
     state: "pending",
     reason: null,
@@ -158,7 +192,7 @@ function decideRow(
   return unlessSuppressed(row, suppressed, lookups);
 }
 
-type PendingRow = NewRow & { to: string; dedupeKey: string };
+type PendingRow = NewRow & { to: string; dedupeKey: Buffer };
 
 function unlessSuppressed(
   row: PendingRow,
@@ -166,15 +200,14 @@ function unlessSuppressed(
   lookups: Lookups,
 ): NewRow | Promise<NewRow> {
   if (suppressed) return { ...row, state: "skipped", reason: `suppressed: ${suppressed.reason}` };
-  if (lookups.allowDuplicates) return row;
-  const earlier = lookups.duplicateOf(row.dedupeKey, row.to);
-  if (earlier instanceof Promise) return earlier.then((line) => unlessDuplicate(row, line));
-  return unlessDuplicate(row, earlier);
-}
-
-function unlessDuplicate(row: NewRow, earlier: number | undefined): NewRow {
-  if (earlier === undefined) return row;
-  return { ...row, state: "skipped", reason: `duplicate of line ${earlier}` };
+  const check = lookups.duplicates;
+  if (check === undefined) return row;
+  const earlier: Earlier = check.earlier(row.dedupeKey);
+  if (earlier.kind === "line") {
+    return { ...row, state: "skipped", reason: `duplicate of line ${earlier.line}` };
+  }
+  check.pending(row.idx, row.line, row.dedupeKey, earlier);
+  return row;
 }
 
 function interrupted(signal: AbortSignal): CliError {

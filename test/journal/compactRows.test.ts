@@ -2,6 +2,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MessageRequest } from "../../src/core/messageRequest.js";
+import { confirmDuplicates } from "../../src/journal/confirmDuplicates.js";
+import { shortKey, storedKey } from "../../src/journal/dedupeKeys.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { packRequest, unpackRequest } from "../../src/journal/requestColumn.js";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/journal/schema.js";
@@ -97,20 +99,45 @@ const row = (idx: number, dedupeKey: string | null): NewRow => ({
 });
 
 describe("dedupe keys", () => {
-  it("find the earliest row with the key, as 16 bytes, through the recipient's rows", async () => {
-    const path = join(dir.path, "j.db");
-    const journal = await Journal.open(path);
+  it("are kept as 16 bytes; a candidate is the duplicate of its run's first row with its key", async () => {
+    const journal = await Journal.open(join(dir.path, "j.db"));
     const runId = await newTestRun(journal);
     const other = await newTestRun(journal);
-    expect(await journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBeUndefined();
-    await journal.insertRows(runId, [row(0, "a".repeat(64)), row(1, "k"), row(2, null)]);
-    await journal.insertRows(runId, [row(3, "k")]);
-    expect(await journal.findDuplicateLine(runId, "a".repeat(64), TO)).toBe(2);
-    expect(await journal.findDuplicateLine(runId, "k", TO)).toBe(3);
-    expect(await journal.findDuplicateLine(runId, "b".repeat(64), TO)).toBeUndefined();
-    expect(await journal.findDuplicateLine(other, "k", TO)).toBeUndefined();
-    const stored = journal.db.prepare("SELECT dedupe_key FROM rows ORDER BY idx").pluck().all();
-    expect(stored).toEqual([
+    const hex = (c: string) => c.repeat(64);
+    await journal.insertRows(runId, [row(0, hex("a")), row(1, "k"), row(2, null)]);
+    await journal.insertRows(runId, [row(3, "k"), row(4, hex("a")), row(5, hex("b"))]);
+    await journal.insertRows(other, [row(0, "k"), row(1, "k")]);
+    const candidates = (...keys: [number, string][]) =>
+      new Map(keys.map(([idx, key]) => [idx, storedKey(shortKey(key))]));
+    expect(
+      await confirmDuplicates(
+        journal,
+        runId,
+        candidates([1, "k"], [3, "k"], [4, hex("a")], [5, hex("b")]),
+      ),
+    ).toEqual([
+      { idx: 3, earlier: 3, api: "messages", segments: 1 },
+      { idx: 4, earlier: 2, api: "messages", segments: 1 },
+    ]);
+    expect(await confirmDuplicates(journal, other, candidates([1, "k"]))).toEqual([
+      { idx: 1, earlier: 2, api: "messages", segments: 1 },
+    ]);
+    const rows = journal.db
+      .prepare("SELECT idx, state, reason FROM rows WHERE run_id = ? ORDER BY idx")
+      .all(runId);
+    expect(rows).toEqual([
+      { idx: 0, state: "pending", reason: null },
+      { idx: 1, state: "pending", reason: null },
+      { idx: 2, state: "pending", reason: null },
+      { idx: 3, state: "skipped", reason: "duplicate of line 3" },
+      { idx: 4, state: "skipped", reason: "duplicate of line 2" },
+      { idx: 5, state: "pending", reason: null },
+    ]);
+    const stored = journal.db
+      .prepare("SELECT dedupe_key FROM rows WHERE run_id = ? ORDER BY idx")
+      .pluck()
+      .all(runId);
+    expect(stored.slice(0, 4)).toEqual([
       Buffer.from("a".repeat(32), "hex"),
       expect.any(Buffer),
       null,
@@ -118,12 +145,6 @@ describe("dedupe keys", () => {
     ]);
     expect((stored[1] as Buffer).length).toBe(16);
     await journal.close();
-
-    // Another connection, with no filter of its own, asks the journal.
-    const reopened = await Journal.open(path);
-    expect(await reopened.findDuplicateLine(runId, "k", TO)).toBe(3);
-    expect(await reopened.findDuplicateLine(runId, "k", "+14155559999")).toBeUndefined();
-    await reopened.close();
   });
 });
 

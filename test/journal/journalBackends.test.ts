@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../src/core/attemptRecord.js";
 import { claimBatch } from "../../src/journal/claimRows.js";
 import { claimRun } from "../../src/journal/claimRun.js";
+import { confirmDuplicates } from "../../src/journal/confirmDuplicates.js";
+import { shortKey, storedKey } from "../../src/journal/dedupeKeys.js";
 import { applyDelivery, rowBySid, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
 import { GroupCommit } from "../../src/journal/groupCommit.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
@@ -137,15 +139,22 @@ describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) =>
       expect(await fieldColumns(journal, run.id)).toEqual(["to", "name"]);
     });
 
-    it("inserts a large pre-flight batch and finds a duplicate by key and recipient", async () => {
+    it("inserts a large pre-flight batch and confirms its duplicates by key", async () => {
       const run = await journal.createRun(NEW_RUN);
       const rows = Array.from({ length: 1234 }, (_, i) => row(i));
       await journal.insertRows(run.id, rows);
       expect((await journal.counts(run.id)).pending).toBe(1234);
-      expect(await journal.findDuplicateLine(run.id, rows[700]!.dedupeKey!, rows[700]!.to!)).toBe(
-        702,
-      );
-      expect(await journal.findDuplicateLine(run.id, "other", rows[700]!.to!)).toBeUndefined();
+      const again = { to: rows[700]!.to, dedupeKey: rows[700]!.dedupeKey };
+      await journal.insertRows(run.id, [row(1234, again), row(1235, { dedupeKey: "other" })]);
+      const key = (k: string) => storedKey(shortKey(k));
+      const candidates = new Map([
+        [1234, key(String(again.dedupeKey))],
+        [1235, key("other")],
+      ]);
+      expect(await confirmDuplicates(journal, run.id, candidates)).toEqual([
+        { idx: 1234, earlier: 702, api: "messages", segments: 1 },
+      ]);
+      expect(await journal.counts(run.id)).toMatchObject({ pending: 1235, skipped: 1 });
     });
 
     it("pages the rows to send, and journals an attempt on both sides of its request", async () => {

@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { confirmDuplicates } from "../../src/journal/confirmDuplicates.js";
+import { shortKey, storedKey } from "../../src/journal/dedupeKeys.js";
 import {
   applyDelivery,
   recordDelivery,
@@ -95,13 +97,19 @@ describe("query plans", () => {
     expect(to?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
   });
 
-  it("the pre-flight's duplicate look-up reads the recipient's rows only", async () => {
+  it("the pre-flight confirms its duplicates in one pass, up to its last candidate", async () => {
     const plans = await plansOf(async (journal, runId) => {
-      expect(await journal.findDuplicateLine(runId, "k1", TO)).toBe(3);
+      await journal.insertRows(runId, [{ ...row(3), dedupeKey: "k1" }]);
+      const candidates = new Map([[3, storedKey(shortKey("k1"))]]);
+      expect(await confirmDuplicates(journal, runId, candidates)).toMatchObject([
+        { idx: 3, earlier: 3 },
+      ]);
     });
-    expect(plans).toHaveLength(1);
     expect(wholeRunReads(plans)).toEqual([]);
-    expect(plans[0]?.plan.join("\n")).toMatch(/rows_to \(run_id=\? AND to_number=\?\)/);
+    const pass = plans.find((p) => p.sql.includes("dedupe_key IN"));
+    expect(pass?.plan.join("\n")).toMatch(/PRIMARY KEY \(run_id=\? AND idx>\? AND idx<\?\)/);
+    const skip = plans.find((p) => p.sql.startsWith("UPDATE rows SET state = 'skipped'"));
+    expect(skip?.plan.join("\n")).toMatch(/PRIMARY KEY \(run_id=\? AND idx=\?\)/);
   });
 
   it("status's and retry's queries use an index per row", async () => {

@@ -69,7 +69,13 @@ describe("the plan", () => {
 
   it("sends duplicates with --allow-duplicates", async () => {
     const sim = await fx.simulator();
-    const result = await send(sim, fx.file("list.csv", LIST), ["--allow-duplicates", "--json"]);
+    // One request at a time: requests in flight together may arrive in either order.
+    const result = await send(sim, fx.file("list.csv", LIST), [
+      "--allow-duplicates",
+      "--concurrency",
+      "1",
+      "--json",
+    ]);
 
     expect(JSON.parse(result.stdout).plan).toMatchObject({ valid: 3, skipped: 0 });
     expect(sim.messages().map((m) => m.to)).toEqual([

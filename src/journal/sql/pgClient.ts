@@ -11,6 +11,7 @@ export const POSTGRES_DIALECT: Dialect = {
   jsonKeys: (column, alias) =>
     `json_each_text(${column}::json) WITH ORDINALITY AS ${alias}(key, value, id)`,
   bytes: (value) => value.toString("hex"),
+  bytesInJsonArray: (column) => `${column} IN (SELECT json_array_elements_text(?::json))`,
   orderedJoin: "JOIN",
   forShare: " FOR SHARE",
   skipLocked: " FOR UPDATE SKIP LOCKED",

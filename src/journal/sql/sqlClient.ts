@@ -22,6 +22,8 @@ export interface Dialect {
    * PostgreSQL's text column their hex.
    */
   bytes(value: Buffer): SqlValue;
+  /** `column IN (the short keys of a JSON array of their hex, bound as one parameter)`. */
+  bytesInJsonArray(column: string): string;
   /**
    * A join whose tables are read in the order written (`A ${orderedJoin} B ON …`): SQLite's
    * planner is told so by CROSS JOIN; PostgreSQL's chooses well by itself (and has no CROSS JOIN … ON).

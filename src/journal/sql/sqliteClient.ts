@@ -8,6 +8,7 @@ export const SQLITE_DIALECT: Dialect = {
   indexedBy: (index) => `INDEXED BY ${index}`,
   jsonKeys: (column, alias) => `json_each(${column}) AS ${alias}`,
   bytes: (value) => value,
+  bytesInJsonArray: (column) => `${column} IN (SELECT unhex(value) FROM json_each(?))`,
   orderedJoin: "CROSS JOIN",
   forShare: "",
   skipLocked: "",
