@@ -1,23 +1,16 @@
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InputRecord } from "../../src/input/openInput.js";
-import { Journal } from "../../src/journal/journal.js";
+import type { Journal } from "../../src/journal/journal.js";
 import { preflight } from "../../src/pipeline/preflight.js";
 import { newTestRun } from "../support/journalRows.js";
-import { makeTempDir } from "../support/tempDir.js";
+import { useTempJournal } from "../support/tempJournal.js";
 
 // Duplicates batches apart: the rows the pre-flight's filter cannot clear are settled at the end,
 // and the listing of rejected rows keeps the file's order all the same.
 
-let dir: ReturnType<typeof makeTempDir>;
 let journal: Journal;
-beforeEach(async () => {
-  dir = makeTempDir();
-  journal = await Journal.open(join(dir.path, "journal.db"));
-});
-afterEach(async () => {
-  await journal.close();
-  dir.remove();
+useTempJournal((opened) => {
+  journal = opened;
 });
 
 const DEFAULTS = {

@@ -1,19 +1,12 @@
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Journal, type SendableRow } from "../../src/journal/journal.js";
+import { describe, expect, it } from "vitest";
+import type { Journal, SendableRow } from "../../src/journal/journal.js";
 import { addSuppressions } from "../../src/journal/suppressionList.js";
 import { CHECKED_FOR_MS, RunSuppressions } from "../../src/pipeline/runSuppressions.js";
-import { makeTempDir } from "../support/tempDir.js";
+import { useTempJournal } from "../support/tempJournal.js";
 
-let dir: ReturnType<typeof makeTempDir>;
 let journal: Journal;
-beforeEach(async () => {
-  dir = makeTempDir();
-  journal = await Journal.open(join(dir.path, "journal.db"));
-});
-afterEach(async () => {
-  await journal.close();
-  dir.remove();
+useTempJournal((opened) => {
+  journal = opened;
 });
 
 function row(idx: number, to: string): SendableRow {
