@@ -32,13 +32,15 @@ export function normalisePhone(raw: string, defaultCountry?: CountryCode): Norma
   // without its parse. Anything else (invalid ones too, for the reason) goes the long way.
   if (classifyE164(text)?.valid) return { ok: true, e164: text };
   if (text === "") return { ok: false, reason: "the phone number is empty" };
+  // Without a digit nothing can be a number; libphonenumber's parse would say so at the cost
+  // of an exception (a few hundred times an E.164 check), and a list's bad rows are often
+  // words in the number's column.
+  if (!/\d/.test(text)) return notAPhoneNumber(text);
   // Not extracting: "+1 212 555 0199 / +1 212 555 0100" must fail, not quietly become the first.
   const parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
   const candidate = parsed?.number ?? text.replace(/[\s().-]/g, "");
   if (TWILIO_MAGIC.test(candidate)) return { ok: true, e164: candidate };
-  if (!/\d/.test(text) || (parsed === undefined && /[^\d\s().+-]/.test(text))) {
-    return { ok: false, reason: `\`${text}\` is not a phone number` };
-  }
+  if (parsed === undefined && /[^\d\s().+-]/.test(text)) return notAPhoneNumber(text);
   if (defaultCountry === undefined && !text.startsWith("+")) {
     return {
       ok: false,
@@ -54,6 +56,10 @@ export function normalisePhone(raw: string, defaultCountry?: CountryCode): Norma
     return { ok: false, reason: `\`${text}\` is not a valid phone number${detail}` };
   }
   return { ok: true, e164: parsed.number };
+}
+
+function notAPhoneNumber(text: string): NormalisedPhone {
+  return { ok: false, reason: `\`${text}\` is not a phone number` };
 }
 
 /** For `--default-country`: an ISO 3166-1 alpha-2 code libphonenumber knows, in upper case. */

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 /** 2^25 bits (4 MiB) a run: 1 in 6,000 new keys is a candidate in vain at 1M rows, 1 in 4 at 10M. */
 const FILTER_WORDS = (1 << 25) / 32;
 const FILTER_MASK = (1 << 25) - 1;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * A dedupe key as `rows.dedupe_key` holds it: 16 bytes of its sha256 (a collision among a
@@ -10,11 +11,9 @@ const FILTER_MASK = (1 << 25) - 1;
  * (buildRequest's) is not hashed again.
  */
 export function shortKey(key: string): Buffer {
-  // Decoding stops at the first character that is not hex; encoding back tells upper case too.
-  if (key.length === 64) {
-    const bytes = Buffer.from(key, "hex");
-    if (bytes.length === 32 && bytes.toString("hex") === key) return bytes.subarray(0, 16);
-  }
+  // Only the 16 bytes kept are decoded; the test tells upper case from lower, which decoding
+  // (and so a key spelled both ways) would not.
+  if (key.length === 64 && SHA256_HEX.test(key)) return Buffer.from(key.slice(0, 32), "hex");
   return createHash("sha256").update(key).digest().subarray(0, 16);
 }
 
