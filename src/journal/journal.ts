@@ -7,7 +7,8 @@ import { openPostgres } from "./openPostgres.js";
 import { pageByIdx } from "./pageByIdx.js";
 import { isPostgresUrl, parsePostgresUrl } from "./postgresUrl.js";
 import { recoverOrphans } from "./recoverOrphans.js";
-import { packRequest, unpackRequest } from "./requestColumn.js";
+import { packRequest, requestJsonColumn, unpackRequest } from "./requestColumn.js";
+import { RequestTemplate } from "./requestTemplate.js";
 import { assertRunLockHeld, type HeldLock } from "./runLockFence.js";
 import type { Dialect, SqlClient, SqlQueries, SqlValue } from "./sql/sqlClient.js";
 import { SqliteClient } from "./sql/sqliteClient.js";
@@ -74,7 +75,7 @@ export interface SendableRow {
 /** The columns of `rows` a SendableRow is made of, as `SELECT ${sendableColumns(d)} FROM rows`. */
 export function sendableColumns(d: Dialect, alias = ""): string {
   const a = alias === "" ? "" : `${alias}.`;
-  return `${a}idx, ${a}line, ${a}api, ${a}to_number, ${a}request_json, ${a}fields_json, ${a}attempts, ${d.jsonText(`${a}fields_json`, "timezone")} AS time_zone`;
+  return `${a}idx, ${a}line, ${a}api, ${a}to_number, ${requestJsonColumn(alias)}, ${a}fields_json, ${a}attempts, ${d.jsonText(`${a}fields_json`, "timezone")} AS time_zone`;
 }
 
 /** A row as `SELECT ${sendableColumns(d)}` reads it. */
@@ -163,6 +164,7 @@ export class Journal {
    * owns the rows they start; shared, it may start only rows it claimed (claimRows.ts).
    */
   readonly heldLocks = new Map<number, HeldLock>();
+  private readonly requestTemplate = new RequestTemplate();
 
   constructor(
     /** The journal's database behind the interface both backends share (sql/sqlClient.ts). */
@@ -317,27 +319,31 @@ export class Journal {
   async insertRows(runId: number, rows: readonly NewRow[]): Promise<void> {
     if (rows.length === 0) return;
     const now = this.now();
-    const values: SqlValue[] = [];
-    for (const r of rows) {
-      const key =
-        r.dedupeKey === null || Buffer.isBuffer(r.dedupeKey) ? r.dedupeKey : shortKey(r.dedupeKey);
-      values.push(
-        runId,
-        r.idx,
-        r.line,
-        r.api ?? DEFAULT_API,
-        r.to,
-        r.request ? packRequest(r.request, r.to, r.fields) : null,
-        JSON.stringify(r.fields),
-        key === null ? null : this.dialect.bytes(key),
-        r.segments,
-        r.state,
-        r.reason,
-        now,
-      );
-    }
+    const packed = rows.map((r) => (r.request ? packRequest(r.request, r.to, r.fields) : null));
     await this.sql.transaction(
       async (tx) => {
+        const requests = await this.requestTemplate.stored(tx, runId, packed);
+        const values: SqlValue[] = [];
+        rows.forEach((r, i) => {
+          const key =
+            r.dedupeKey === null || Buffer.isBuffer(r.dedupeKey)
+              ? r.dedupeKey
+              : shortKey(r.dedupeKey);
+          values.push(
+            runId,
+            r.idx,
+            r.line,
+            r.api ?? DEFAULT_API,
+            r.to,
+            requests[i]!,
+            JSON.stringify(r.fields),
+            key === null ? null : this.dialect.bytes(key),
+            r.segments,
+            r.state,
+            r.reason,
+            now,
+          );
+        });
         for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
           const n = Math.min(ROWS_PER_INSERT, rows.length - at);
           await tx.run(

@@ -115,6 +115,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   DROP INDEX rows_to;
   CREATE INDEX rows_to ON rows (run_id, to_number, idx) WHERE attempts > 0;
   `,
+  // The packed request most of a run's rows share, stored once (schema.ts).
+  `
+  ALTER TABLE runs ADD COLUMN request_template text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -1,6 +1,6 @@
 import type { Journal } from "./journal.js";
 import { pagesByIdx } from "./pageByIdx.js";
-import { unpackRequest } from "./requestColumn.js";
+import { requestJsonColumn, unpackRequest } from "./requestColumn.js";
 
 /** An in-doubt row; `Req` is what its API's reconcile reads of the request it journaled. */
 export interface InDoubtRow<Req extends object = object> {
@@ -36,7 +36,7 @@ interface RawInDoubtRow {
 }
 
 /** What an in-doubt row is read with (`FROM rows r`): its request and its attempts' times. */
-const IN_DOUBT_COLUMNS = `r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+const IN_DOUBT_COLUMNS = `r.idx, r.line, r.to_number, ${requestJsonColumn("r")}, r.fields_json, r.updated_at,
        (SELECT min(started_at) FROM attempts a
          WHERE a.run_id = r.run_id AND a.row_idx = r.idx AND a.outcome = 'in_doubt') AS first_at,
        (SELECT max(started_at) FROM attempts a
@@ -147,7 +147,7 @@ export async function inDoubtElsewhere<Req extends object = object>(
   // Per run, rows_to finds the recipient's rows, and attempts_row their attempts.
   const rows = await journal.sql.all<RawInDoubtRow & { run_id: number }>(
     `SELECT * FROM (
-       SELECT r.run_id, r.idx, r.line, r.to_number, r.request_json, r.fields_json, r.updated_at,
+       SELECT r.run_id, r.idx, r.line, r.to_number, ${requestJsonColumn("r")}, r.fields_json, r.updated_at,
          r.state,
          (SELECT min(started_at) FROM attempts a
            WHERE a.run_id = r.run_id AND a.row_idx = r.idx

@@ -145,6 +145,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX rows_to;
   CREATE INDEX rows_to ON rows (run_id, to_number, idx) WHERE attempts > 0;
   `,
+  // The packed request most of a run's rows share, stored once: such a row's request_json is ''
+  // (journal/requestTemplate.ts, requestColumn.ts).
+  `
+  ALTER TABLE runs ADD COLUMN request_template TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -103,6 +103,42 @@ describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) =>
       else expect(journal.path).toMatch(/journal\.db$/);
     });
 
+    it("keeps the request most of a run's rows share once, and reads every row's back whole", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      const shared = (idx: number) =>
+        row(idx, {
+          request: { to: row(idx).to, from: "+15005550006", body: "hi" },
+          fields: { to: row(idx).to, body: "hi" },
+        });
+      const own = row(2, { request: { to: row(2).to, from: "+15005550007", body: "hi" } });
+      await journal.insertRows(run.id, [
+        row(0, { state: "invalid", reason: "bad", request: null }),
+        shared(1),
+        own,
+      ]);
+      await journal.insertRows(run.id, [shared(3)]);
+      const stored = await journal.sql.all<{ request_json: string | null }>(
+        "SELECT request_json FROM rows WHERE run_id = ? ORDER BY idx",
+        [run.id],
+      );
+      expect(stored.map((r) => r.request_json)).toEqual([
+        null,
+        "",
+        '{"to":null,"from":"+15005550007","body":"hi"}',
+        "",
+      ]);
+      const requests = [shared(1).request, own.request, shared(3).request];
+      const pending = [];
+      for await (const r of journal.rowsInState(run.id, "pending")) pending.push(r.request);
+      expect(pending).toEqual(requests);
+      const claimed = await claimBatch(journal.sql, run.id, "token", 10);
+      expect(claimed.map((r) => JSON.parse(r.request_json))).toEqual([
+        { to: null, from: "+15005550006", body: null },
+        { to: null, from: "+15005550007", body: "hi" },
+        { to: null, from: "+15005550006", body: null },
+      ]);
+    });
+
     it("creates, finds and readies a run; counts its rows by state and API", async () => {
       const run = await journal.createRun({ ...NEW_RUN, name: "spring" });
       expect(run).toMatchObject({ name: "spring", phase: "preparing", options: { rate: 5 } });
