@@ -1,10 +1,10 @@
 import { countSegments, type SmsEncoding } from "./countSegments.js";
+import { dedupeDigest } from "./dedupeDigest.js";
 import type { MessageRequest } from "./messageRequest.js";
 import { type CountryCode, normalisePhone } from "./normalisePhone.js";
 import { normaliseSender } from "./normaliseSender.js";
 import { parseSendAt } from "./parseSendAt.js";
 import { renderTemplate } from "./renderTemplate.js";
-import { sha256Hex } from "./sha256Hex.js";
 
 export interface RequestDefaults {
   /** `--from`; a row's `from` column wins. */
@@ -30,8 +30,8 @@ export type BuiltRow =
       /** What the rate meter charges: the body's SMS segments, at least 1 (media-only is one MMS). */
       segments: number;
       encoding: SmsEncoding;
-      /** Same recipient, same text, same media: the same message. */
-      dedupeKey: string;
+      /** Same recipient, same text, same media: the same message (16 bytes, dedupeDigest). */
+      dedupeKey: Buffer;
     }
   | {
       ok: false;
@@ -233,6 +233,6 @@ function isHttpUrl(text: string): boolean {
   return (protocol === "https:" || protocol === "http:") && hostname !== "";
 }
 
-function dedupeKey(to: string, body: string, mediaUrl: string[]): string {
-  return sha256Hex(`${to}\u0000${body}\u0000${mediaUrl.join(" ")}`);
+function dedupeKey(to: string, body: string, mediaUrl: string[]): Buffer {
+  return dedupeDigest(`${to}\u0000${body}\u0000${mediaUrl.join(" ")}`);
 }

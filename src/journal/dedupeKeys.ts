@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { dedupeDigest } from "../core/dedupeDigest.js";
 
 /** 2^25 bits (4 MiB) a run: 1 in 6,000 new keys is a candidate in vain at 1M rows, 1 in 4 at 10M. */
 const FILTER_WORDS = (1 << 25) / 32;
@@ -6,15 +6,15 @@ const FILTER_MASK = (1 << 25) - 1;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
- * A dedupe key as `rows.dedupe_key` holds it: 16 bytes of its sha256 (a collision among a
- * million rows is about 1 in 10^26), not 64 hex digits. A key that already is a sha256
- * (buildRequest's) is not hashed again.
+ * A key given as text, as `rows.dedupe_key` holds it: its dedupeDigest, the bytes the
+ * operations' builders make. A key that already is a sha256 in hex is cut to its first 16
+ * bytes, not hashed again.
  */
 export function shortKey(key: string): Buffer {
   // Only the 16 bytes kept are decoded; the test tells upper case from lower, which decoding
   // (and so a key spelled both ways) would not.
   if (key.length === 64 && SHA256_HEX.test(key)) return Buffer.from(key.slice(0, 32), "hex");
-  return createHash("sha256").update(key).digest().subarray(0, 16);
+  return dedupeDigest(key);
 }
 
 /** A key as `rows.dedupe_key` returns it (SQLite's bytes, PostgreSQL's hex), to compare. */

@@ -49,7 +49,7 @@ export interface NewRow {
   /** The operation's request, as built by the pre-flight. */
   request: object | null;
   fields: Record<string, unknown>;
-  /** A Buffer is the key as shortKey made it (the pre-flight's, which needs it first). */
+  /** A Buffer is the key as stored (dedupeDigest's, as the builders make it); text is shortKey'd. */
   dedupeKey: string | Buffer | null;
   segments: number;
   state: "pending" | "invalid" | "skipped";

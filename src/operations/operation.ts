@@ -35,8 +35,8 @@ export type BuiltRequest<Req extends object = object> =
       request: Req;
       /** The recipient, normalised: suppression and reconcile look it up. */
       to: string;
-      /** Same key, same effect: the pre-flight skips the second row as a duplicate. */
-      dedupeKey: string;
+      /** Same key, same effect: the pre-flight skips the second row as a duplicate (dedupeDigest). */
+      dedupeKey: Buffer;
       /** What the plan counts: SMS segments for messages, 1 else. */
       units: number;
     }

@@ -1,5 +1,5 @@
+import { dedupeDigest } from "../core/dedupeDigest.js";
 import { type CountryCode, normalisePhone } from "../core/normalisePhone.js";
-import { sha256Hex } from "../core/sha256Hex.js";
 import type { Fields } from "./operation.js";
 
 /**
@@ -110,8 +110,8 @@ export function isHttpUrl(text: string): boolean {
 }
 
 /** A dedupe key: the same parts, the same effect. Prefixed by the API, so APIs never collide. */
-export function dedupeKeyOf(api: string, ...parts: readonly string[]): string {
-  return sha256Hex([api, ...parts].join("\u0000"));
+export function dedupeKeyOf(api: string, ...parts: readonly string[]): Buffer {
+  return dedupeDigest([api, ...parts].join("\u0000"));
 }
 
 /** A row's value against the run's (absent on both sides counts as the same); sids in any case. */

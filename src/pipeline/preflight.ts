@@ -2,7 +2,6 @@ import { timeZoneProblem } from "../core/quietHours.js";
 import { CliError, interruption } from "../errors.js";
 import type { InputRecord } from "../input/openInput.js";
 import { confirmDuplicates, type Duplicate } from "../journal/confirmDuplicates.js";
-import { shortKey } from "../journal/dedupeKeys.js";
 import type { Journal, NewRow } from "../journal/journal.js";
 import { rejectedRowsFrom } from "../journal/rejectedRowsFrom.js";
 import { type BuiltRow, buildRow, type RowDefaults } from "../operations/buildRow.js";
@@ -178,8 +177,7 @@ function decideRow(
     api: built.api,
     to: built.to,
     request: built.request,
-    // Made once, for the duplicate check and the journal both.
-    dedupeKey: shortKey(built.dedupeKey),
+    dedupeKey: built.dedupeKey,
     segments: built.segments,
     state: "pending",
     reason: null,

@@ -178,23 +178,24 @@ describe("dedupeKey", () => {
     return row.dedupeKey;
   };
 
-  it("is sha256 of to, body and media", () => {
+  it("is the first 16 bytes of the sha256 of to, body and media", () => {
     const media = "https://a.example/1.png https://a.example/2.png";
     const expected = createHash("sha256")
       .update(`+12025550123\u0000Hi\u0000${media}`)
-      .digest("hex");
-    expect(key({ to: "+12025550123", body: "Hi", media_url: media })).toBe(expected);
+      .digest()
+      .subarray(0, 16);
+    expect(key({ to: "+12025550123", body: "Hi", media_url: media })).toEqual(expected);
   });
 
   it("is the same for the same recipient written differently", () => {
-    expect(key({ to: "(202) 555-0123", body: "Hi" }, { defaultCountry: "US" })).toBe(
+    expect(key({ to: "(202) 555-0123", body: "Hi" }, { defaultCountry: "US" })).toEqual(
       key({ to: "+1 202 555 0123", body: "Hi" }),
     );
   });
 
   it("is the same for the same rendered body", () => {
     const template = { bodyTemplate: "Hi {{name}}" };
-    expect(key({ to: "+12025550123", name: "Ada", other: "1" }, template)).toBe(
+    expect(key({ to: "+12025550123", name: "Ada", other: "1" }, template)).toEqual(
       key({ to: "+12025550123", name: "Ada", other: "2" }, template),
     );
   });
@@ -204,7 +205,7 @@ describe("dedupeKey", () => {
     [{ to: "+12025550123", body: "Hi!" }],
     [{ to: "+12025550123", body: "Hi", media_url: "https://a.example/1.png" }],
   ])("differs for %j", (fields) => {
-    expect(key(fields)).not.toBe(key({ to: "+12025550123", body: "Hi" }));
+    expect(key(fields)).not.toEqual(key({ to: "+12025550123", body: "Hi" }));
   });
 });
 
