@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runCli } from "../support/runCli.js";
-import { FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
+import { byRecipient, FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // `send -` reads the list from standard input, piped into a child process.
 
@@ -24,7 +24,7 @@ describe("send -", () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("<stdin>");
-    expect(sim.messages().map((m) => [m.to, m.body])).toEqual([
+    expect(byRecipient(sim.messages()).map((m) => [m.to, m.body])).toEqual([
       ["+12025550100", "one"],
       ["+12025550101", "two"],
     ]);
@@ -36,7 +36,7 @@ describe("send -", () => {
     const result = await sendStdin(sim, ndjson, ["--format", "ndjson", "--run", "nightly-1"]);
 
     expect(result.code).toBe(0);
-    expect(sim.messages().map((m) => m.body)).toEqual(["one", "two"]);
+    expect(byRecipient(sim.messages()).map((m) => m.body)).toEqual(["one", "two"]);
     expect((await readJournal(fx.journalPath())).rows.map((r) => r.state)).toEqual([
       "sent",
       "sent",

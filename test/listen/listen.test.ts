@@ -3,7 +3,7 @@ import twilio from "twilio";
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runCli, runInProcess, type StartedCli, startCli } from "../support/runCli.js";
-import { FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
+import { byRecipient, FROM, queryJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 const fx = useSendFixture();
 
@@ -44,7 +44,7 @@ async function sentList(sim: RunningSimulator) {
     { env: fx.env(sim) },
   );
   expect(sent.code).toBe(0);
-  return sim.messages().map((m) => m.sid);
+  return byRecipient(sim.messages()).map((m) => m.sid);
 }
 
 function callback(sim: RunningSimulator, sid: string, status: string, errorCode?: number) {

@@ -5,7 +5,7 @@ import { FakeClock } from "../support/fakeClock.js";
 import { noPostgres } from "../support/postgres.js";
 import { runInProcess } from "../support/runCli.js";
 import { useSharedJournal } from "../support/sharedJournal.js";
-import { FROM, queryJournal } from "../support/simulatorFixture.js";
+import { byRecipient, FROM, queryJournal } from "../support/simulatorFixture.js";
 
 const sharedJournal = useSharedJournal();
 const NY = "America/New_York";
@@ -66,6 +66,6 @@ describe.skipIf(noPostgres())("quiet hours on a shared PostgreSQL journal", () =
       wallClock: () => NIGHT + 10 * 3_600_000,
     });
     expect(morning.code).toBe(0);
-    expect(sim.messages().map((m) => m.to)).toEqual(["+12025550101", "+12025550102"]);
+    expect(byRecipient(sim.messages()).map((m) => m.to)).toEqual(["+12025550101", "+12025550102"]);
   });
 });

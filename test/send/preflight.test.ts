@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../src/simulator/startSimulator.js";
 import { runInProcess } from "../support/runCli.js";
-import { FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
+import { byRecipient, FROM, readJournal, useSendFixture } from "../support/simulatorFixture.js";
 
 // The pre-flight pass and its plan, through `send`: what is counted valid, invalid and skipped,
 // what --dry-run leaves behind, and bodies rendered from the --body template.
@@ -129,7 +129,7 @@ describe("--body templates", () => {
 
     expect(result.code).toBe(0);
     // Sent concurrently: the order they reach the simulator in is not the file's.
-    const bodies = [...sim.messages()].sort((a, b) => a.to.localeCompare(b.to)).map((m) => m.body);
+    const bodies = byRecipient(sim.messages()).map((m) => m.body);
     expect(bodies).toEqual(["Hi Ada, see you Ada", "Hi Grace, see you Grace"]);
   });
 

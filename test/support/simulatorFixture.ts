@@ -182,3 +182,11 @@ export async function readJournal(
     ),
   };
 }
+
+/**
+ * Messages in recipient order: rows in flight together reach the simulator in any order, so a
+ * test that means "row 1's message" sorts by the number it was sent to.
+ */
+export function byRecipient<T extends { to: string }>(messages: readonly T[]): T[] {
+  return [...messages].sort((a, b) => a.to.localeCompare(b.to));
+}
