@@ -1,7 +1,14 @@
 import type { AttemptRecord } from "../core/attemptRecord.js";
 import { emptyCounts, ROW_STATES, type RowState, type StateCounts } from "../core/rowState.js";
 import { DEFAULT_API } from "../operations/defaultApi.js";
+import {
+  type AttemptContext,
+  type AttemptStart,
+  beginAttempts,
+  type StartedAttempt,
+} from "./beginAttempts.js";
 import { shortKey } from "./dedupeKeys.js";
+import { type AttemptFinish, finishAttempts } from "./finishAttempts.js";
 import { type Db, openDatabase } from "./openDatabase.js";
 import { openPostgres } from "./openPostgres.js";
 import { pageByIdx } from "./pageByIdx.js";
@@ -9,9 +16,10 @@ import { isPostgresUrl, parsePostgresUrl } from "./postgresUrl.js";
 import { recoverOrphans } from "./recoverOrphans.js";
 import { packRequest, requestJsonColumn, unpackRequest } from "./requestColumn.js";
 import { RequestTemplate } from "./requestTemplate.js";
-import { assertRunLockHeld, type HeldLock } from "./runLockFence.js";
+import type { HeldLock } from "./runLockFence.js";
 import type { Dialect, SqlClient, SqlQueries, SqlValue } from "./sql/sqlClient.js";
 import { SqliteClient } from "./sql/sqliteClient.js";
+import type { Settled } from "./turnBatch.js";
 
 export type RunPhase = "preparing" | "ready" | "finished";
 
@@ -103,14 +111,6 @@ export function toSendableRow(runId: number, r: RawSendableRow): SendableRow {
       typeof r.time_zone === "string" && r.time_zone.trim() !== "" ? r.time_zone.trim() : null,
   };
 }
-
-const ROW_STATE_AFTER: Record<AttemptRecord["outcome"], RowState> = {
-  sent: "sent",
-  failed: "failed",
-  in_doubt: "in_doubt",
-  retry: "pending",
-  fatal: "pending",
-};
 
 interface RunRow {
   id: number;
@@ -403,82 +403,33 @@ export class Journal {
   /**
    * Commits "attempt n of this row is in flight" before the HTTP call is made. If the process
    * dies before finishAttempt, the row is found in flight on the next start and becomes
-   * in_doubt instead of being sent again. `q`: the caller's transaction (a group commit).
+   * in_doubt instead of being sent again. `q`: the caller's transaction.
    */
-  async beginAttempt(
-    runId: number,
-    idx: number,
+  async beginAttempt(runId: number, idx: number, q?: SqlQueries): Promise<StartedAttempt> {
+    return only(await this.beginAttempts([{ runId, idx }], q));
+  }
+
+  /** beginAttempt for many rows at once, each settling alone (beginAttempts.ts). */
+  beginAttempts(
+    starts: readonly AttemptStart[],
     q?: SqlQueries,
-  ): Promise<{ attemptId: number; n: number }> {
-    const begin = async (tx: SqlQueries) => {
-      const now = this.now();
-      await assertRunLockHeld(tx, this, runId);
-      const held = this.heldLocks.get(runId);
-      // Alone on the run, a holder owns whatever it starts; shared, only what it claimed.
-      const row = await tx.get<{ attempts: number }>(
-        held?.shared
-          ? "UPDATE rows SET attempts = attempts + 1, updated_at = ? WHERE run_id = ? AND idx = ? AND state = 'pending' AND owner = ? RETURNING attempts"
-          : "UPDATE rows SET attempts = attempts + 1, updated_at = ?, owner = ? WHERE run_id = ? AND idx = ? AND state = 'pending' RETURNING attempts",
-        held?.shared ? [now, runId, idx, held.token] : [now, held?.token ?? null, runId, idx],
-      );
-      if (!row) throw new Error(`row ${idx} of run ${runId} is not pending`);
-      const attempt = await tx.get<{ id: number }>(
-        "INSERT INTO attempts (run_id, row_idx, n, outcome, started_at) VALUES (?, ?, ?, 'in_flight', ?) RETURNING id",
-        [runId, idx, row.attempts, now],
-      );
-      return { attemptId: attempt!.id, n: row.attempts };
-    };
+  ): Promise<Settled<StartedAttempt>[]> {
+    const begin = (tx: SqlQueries) => beginAttempts(tx, this.attemptContext(), starts);
     return q ? begin(q) : this.sql.transaction(begin);
   }
 
   async finishAttempt(attemptId: number, result: AttemptRecord, q?: SqlQueries): Promise<void> {
-    const finish = async (tx: SqlQueries) => {
-      const now = this.now();
-      const attempt = await tx.get<{ run_id: number; row_idx: number }>(
-        `UPDATE attempts SET outcome = ?, finished_at = ?, http_status = ?, error_code = ?,
-           error_message = ?, sid = ?, twilio_status = ?
-         WHERE id = ? AND outcome = 'in_flight' RETURNING run_id, row_idx`,
-        [
-          result.outcome,
-          now,
-          result.httpStatus,
-          result.errorCode,
-          result.errorMessage,
-          result.sid,
-          result.twilioStatus,
-          attemptId,
-        ],
-      );
-      if (!attempt) {
-        // Recovered as in doubt by whoever took the run over: this outcome is no longer ours.
-        const of = await tx.get<{ run_id: number }>("SELECT run_id FROM attempts WHERE id = ?", [
-          attemptId,
-        ]);
-        if (of) await assertRunLockHeld(tx, this, of.run_id);
-        throw new Error(`attempt ${attemptId} is not in flight`);
-      }
-      await tx.run(
-        `UPDATE rows SET state = ?, http_status = ?, error_code = ?, error_message = ?,
-           sid = coalesce(?, sid), twilio_status = coalesce(?, twilio_status),
-           result_json = coalesce(?, result_json), updated_at = ?
-         WHERE run_id = ? AND idx = ?`,
-        [
-          ROW_STATE_AFTER[result.outcome],
-          result.httpStatus,
-          result.errorCode,
-          result.errorMessage,
-          result.sid,
-          result.twilioStatus,
-          result.result === undefined || result.result === null
-            ? null
-            : JSON.stringify(result.result),
-          now,
-          attempt.run_id,
-          attempt.row_idx,
-        ],
-      );
-    };
-    await (q ? finish(q) : this.sql.transaction(finish));
+    only(await this.finishAttempts([{ attemptId, record: result }], q));
+  }
+
+  /** finishAttempt for many attempts at once, each settling alone (finishAttempts.ts). */
+  finishAttempts(finishes: readonly AttemptFinish[], q?: SqlQueries): Promise<Settled<void>[]> {
+    const finish = (tx: SqlQueries) => finishAttempts(tx, this.attemptContext(), finishes);
+    return q ? finish(q) : this.sql.transaction(finish);
+  }
+
+  private attemptContext(): AttemptContext {
+    return { heldLocks: this.heldLocks, now: this.now() };
   }
 
   /**
@@ -495,4 +446,12 @@ export class Journal {
 function insertTuples(n: number): string {
   const tuple = `(${Array.from({ length: ROW_COLUMNS }, () => "?").join(", ")})`;
   return Array.from({ length: n }, () => tuple).join(", ");
+}
+
+/** The value of a batch of one, or the error it failed with. */
+function only<T>(settled: readonly Settled<T>[]): T {
+  const [one] = settled;
+  if (one === undefined) throw new Error("a batch of one settled nothing");
+  if (!one.ok) throw one.error;
+  return one.value;
 }

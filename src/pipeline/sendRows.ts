@@ -3,10 +3,9 @@ import type { Clock } from "../core/clock.js";
 import type { CredentialSource } from "../core/credentialSource.js";
 import { decideAttempt, type RetryPolicy } from "../core/decideAttempt.js";
 import { suppressionFor } from "../core/decideDelivery.js";
-import { GroupCommit } from "../journal/groupCommit.js";
+import { AttemptLog } from "../journal/attemptLog.js";
 import type { Journal, SendableRow } from "../journal/journal.js";
 import { reserveRateSlots } from "../journal/rateSlots.js";
-import { addSuppression } from "../journal/suppressionList.js";
 import type { RunDefaults } from "../operations/operation.js";
 import { operationOf } from "../operations/registry.js";
 import type { TwilioApi } from "../twilio/twilioApi.js";
@@ -74,7 +73,7 @@ export interface SendRowsResult {
  */
 export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   const random = args.random ?? Math.random;
-  const { intents, outcomes } = groupCommits(args.journal);
+  const log = new AttemptLog(args.journal);
   const suppressions = new RunSuppressions(args);
   let stopped: SendRowsResult["stopped"] = null;
   const quiet = args.quietHours && new QuietHold(args.quietHours);
@@ -97,9 +96,7 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         // Checked again: an opt-out answered (here or by another process) while this row waited.
         if (await suppressions.skipNow(row)) return { kind: "done" };
         // Durable before the request leaves: the whole no-double-send guarantee rests on it.
-        const { attemptId, n } = await intents.write((tx) =>
-          args.journal.beginAttempt(row.runId, row.idx, tx),
-        );
+        const { attemptId, n } = await log.begin(row);
         const classification = op.classify(await op.send(args.api, row.request));
         // Attempts made by this command: --max-attempts applies afresh to each send or retry.
         const decision = decideAttempt(
@@ -112,20 +109,13 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
         const answer = op.suppressionFor?.(classification, {
           suppressLandlines: args.suppressLandlines ?? false,
         });
-        const failure = suppressionAfterFailure(decision.record);
-        await outcomes.write(async (tx) => {
-          await args.journal.finishAttempt(attemptId, decision.record, tx);
-          for (const entry of [failure, answer]) {
-            if (entry) {
-              await addSuppression(
-                args.journal,
-                { number: row.to, ...entry, runId: row.runId },
-                tx,
-              );
-            }
-          }
+        const suppress = [suppressionAfterFailure(decision.record), answer].filter((e) => !!e);
+        await log.finish({
+          attemptId,
+          record: decision.record,
+          suppress: suppress.map((entry) => ({ number: row.to, ...entry, runId: row.runId })),
         });
-        for (const entry of [failure, answer]) if (entry) suppressions.learn(row.to, entry.reason);
+        for (const entry of suppress) suppressions.learn(row.to, entry.reason);
         args.onAttempt?.(row, decision.record);
         switch (decision.next.kind) {
           case "done":
@@ -148,36 +138,10 @@ export async function sendRows(args: SendRowsArgs): Promise<SendRowsResult> {
   };
 }
 
-/**
- * Intent transactions committing at once on PostgreSQL: with two, a row's intent seldom waits a
- * whole commit for the batch before it (four measured no better; the pool holds 8 connections).
- */
-const INTENTS_IN_FLIGHT = 2;
-
 /** An opt-out or a landline answer puts the number on the suppression list for every later run. */
 function suppressionAfterFailure(record: AttemptRecord): { code: number; reason: string } | null {
   if (record.outcome !== "failed" || record.errorCode === null) return null;
   return suppressionFor(record.errorCode) ?? null;
-}
-
-/**
- * The transactions that journal each attempt's intent and its outcome. On PostgreSQL every
- * statement is a round trip, so one transaction at a time left the pool idle while each row
- * waited its turn: there the intents commit a few at once, and the outcomes beside them. None
- * of these lock the same rows (a row's intent is written only while it is pending, its outcome
- * only after that intent committed; the run's lock is only read, FOR SHARE), and the outcomes,
- * which add to the suppression list, still commit one batch at a time, so two of them cannot
- * deadlock over a pair of numbers. SQLite has one writer: one shared batch saves a commit.
- */
-function groupCommits(journal: Journal): { intents: GroupCommit; outcomes: GroupCommit } {
-  if (journal.sql.dialect.name !== "postgres") {
-    const commits = new GroupCommit(journal.sql, { exclusive: false });
-    return { intents: commits, outcomes: commits };
-  }
-  return {
-    intents: new GroupCommit(journal.sql, { exclusive: false, inFlight: INTENTS_IN_FLIGHT }),
-    outcomes: new GroupCommit(journal.sql, { exclusive: false }),
-  };
 }
 
 /**

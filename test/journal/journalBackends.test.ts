@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptRecord } from "../../src/core/attemptRecord.js";
+import { AttemptLog } from "../../src/journal/attemptLog.js";
 import { claimBatch } from "../../src/journal/claimRows.js";
 import { claimRun } from "../../src/journal/claimRun.js";
 import { confirmDuplicates } from "../../src/journal/confirmDuplicates.js";
 import { shortKey, storedKey } from "../../src/journal/dedupeKeys.js";
 import { applyDelivery, rowBySid, rowsAwaitingDelivery } from "../../src/journal/deliveryRows.js";
-import { GroupCommit } from "../../src/journal/groupCommit.js";
 import { Journal, type NewRow } from "../../src/journal/journal.js";
 import { pendingByApi } from "../../src/journal/pendingByApi.js";
 import { pendingSegments } from "../../src/journal/pendingSegments.js";
@@ -216,20 +216,72 @@ describe.each<Backend>(["sqlite", "postgres"])("the journal on %s", (backend) =>
       expect(rows[1]).toMatchObject({ state: "sent", sid: "SM0001", attempts: 1 });
     });
 
-    it("commits a group of attempts together; one failing write fails only its caller", async () => {
+    it("writes a turn's intents together, then its outcomes; one failing fails only its own", async () => {
       const run = await journal.createRun(NEW_RUN);
-      await journal.insertRows(run.id, [row(0), row(1)]);
-      const commits = new GroupCommit(journal.sql);
-      const results = await Promise.allSettled([
-        commits.write((tx) => journal.beginAttempt(run.id, 0, tx)),
-        commits.write((tx) => journal.beginAttempt(run.id, 7, tx)),
-        commits.write((tx) => journal.beginAttempt(run.id, 1, tx)),
+      await journal.insertRows(run.id, [row(0), row(1), row(2)]);
+      const log = new AttemptLog(journal);
+      const begun = await Promise.allSettled([
+        log.begin({ runId: run.id, idx: 0 }),
+        log.begin({ runId: run.id, idx: 7 }),
+        log.begin({ runId: run.id, idx: 1 }),
       ]);
-      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-      const inFlight = await journal.sql.get<{ n: number }>(
-        "SELECT count(*) AS n FROM attempts WHERE outcome = 'in_flight'",
+      expect(begun.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((begun[1] as PromiseRejectedResult).reason)).toMatch(
+        `row 7 of run ${run.id} is not pending`,
       );
-      expect(inFlight?.n).toBe(2);
+      const [first, , second] = begun.map((r) => (r.status === "fulfilled" ? r.value : null));
+      expect([first?.n, second?.n]).toEqual([1, 1]);
+
+      const optedOut = { number: row(1).to!, code: 21610, reason: "opted out", runId: run.id };
+      const finished = await Promise.allSettled([
+        log.finish({ attemptId: first!.attemptId, record: SENT, suppress: [] }),
+        log.finish({ attemptId: 999_999, record: SENT, suppress: [] }),
+        log.finish({
+          attemptId: second!.attemptId,
+          record: { ...SENT, outcome: "failed", httpStatus: 400, errorCode: 21610, sid: null },
+          suppress: [optedOut],
+        }),
+      ]);
+      expect(finished.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      const rows = [];
+      for await (const r of journalRows(journal, run.id)) rows.push(r);
+      expect(rows.map((r) => [r.state, r.sid, r.errorCode])).toEqual([
+        ["sent", "SM0001", null],
+        ["failed", null, 21610],
+        ["pending", null, null],
+      ]);
+      const attempts = await journal.sql.all<{ outcome: string; finished: number }>(
+        "SELECT outcome, count(finished_at) AS finished FROM attempts GROUP BY outcome ORDER BY outcome",
+      );
+      expect(attempts.map((a) => [a.outcome, Number(a.finished)])).toEqual([
+        ["failed", 1],
+        ["sent", 1],
+      ]);
+      expect((await listSuppressions(journal)).map((e) => e.number)).toEqual([row(1).to]);
+    });
+
+    it("a turn's intents cost PostgreSQL one statement, committed by itself; SQLite one transaction", async () => {
+      const run = await journal.createRun(NEW_RUN);
+      await journal.insertRows(run.id, [row(0), row(1), row(2)]);
+      const seen = { statements: 0, transactions: 0 };
+      const counted = new Proxy(journal.sql, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            if (key === "transaction") seen.transactions += 1;
+            else if (key !== "session" && key !== "close") seen.statements += 1;
+            return value.apply(target, args);
+          };
+        },
+      });
+      const log = new AttemptLog(new Journal(counted, journal.path));
+      await Promise.all([0, 1, 2].map((idx) => log.begin({ runId: run.id, idx })));
+      expect(seen).toEqual(
+        backend === "postgres"
+          ? { statements: 1, transactions: 0 }
+          : { statements: 0, transactions: 1 },
+      );
     });
 
     it("recovers a dead process's requests: writes in doubt, reads pending again", async () => {
