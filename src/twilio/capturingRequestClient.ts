@@ -4,6 +4,10 @@ import https from "node:https";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import type { CallResult } from "../core/callResult.js";
+import { canSendOverHttp, sendOverHttp } from "./sendOverHttp.js";
+
+/** What twilio-node's request resolves with (its Response class is not exported for ESM). */
+type TwilioResponse<TData> = Awaited<ReturnType<RequestClient["request"]>> & { body: TData };
 
 /**
  * Per-call record of what came back. twilio-node's `lastResponse` is shared by every call in
@@ -23,7 +27,8 @@ export interface RequestClientConfig {
 /**
  * twilio-node has no base-URL option; a RequestClient subclass is its supported extension
  * point. It also sizes an http agent, since twilio-node only configures https and the
- * simulator, tests and local proxies speak plain http.
+ * simulator, tests and local proxies speak plain http, and sends what it can with node:http
+ * itself (sendOverHttp.ts), leaving the rest to twilio-node's axios.
  */
 export class CapturingRequestClient extends twilio.RequestClient {
   private readonly apiUrl: URL | undefined;
@@ -59,7 +64,14 @@ export class CapturingRequestClient extends twilio.RequestClient {
     const uri = this.apiUrl ? rewriteOrigin(opts.uri, this.apiUrl) : opts.uri;
     const capture = callCapture.getStore();
     try {
-      const response = await super.request<TData>({ ...opts, uri });
+      const target = new URL(uri);
+      const response = canSendOverHttp(opts, target)
+        ? // TData is what the caller hopes for; axios's answer is no more typed than this.
+          ((await sendOverHttp(opts, target, this.agents, {
+            timeoutMs: this.defaultTimeout,
+            keepAlive: this.keepAlive,
+          })) as unknown as TwilioResponse<TData>)
+        : await super.request<TData>({ ...opts, uri });
       if (capture) {
         capture.result = {
           kind: "response",
