@@ -6,6 +6,7 @@
 //   BENCH_SCALE=0.5 node bench/run.js    (shorter runs)
 //   BENCH_ONLY=retry node bench/run.js   (only retry's memory, below)
 //   BENCH_ONLY=scale node bench/run.js   (only the scale-out part: bench/scaleOut.js)
+//   BENCH_ONLY=http node bench/run.js    (only client CPU per create: bench/httpCost.js)
 //   BENCH_CLIENT=fetch node bench/run.js (plain fetch instead of node:http)
 //   BENCH_ONLY=preflight node bench/run.js (only the pre-flight part; BENCH_ONLY=pacing: only this)
 //
@@ -37,6 +38,7 @@ import { systemClock } from "../dist/core/clock.js";
 import { latenessAllowanceMs } from "../dist/core/tokenBucket.js";
 import { dispatch } from "../dist/pipeline/dispatch.js";
 import { startSimulator } from "../dist/simulator/startSimulator.js";
+import { httpCostBench } from "./httpCost.js";
 import { analyse } from "./measures.js";
 import { preflightBench } from "./preflight.js";
 import { scaleOutBench } from "./scaleOut.js";
@@ -322,6 +324,7 @@ async function main() {
   const only = process.env.BENCH_ONLY;
   if (only === "retry") return retryMemory();
   if (only === "scale") return scaleOutBench();
+  if (only === "http") return httpCostBench();
   if (only !== "pacing") await preflightBench();
   if (only === "preflight") return;
   console.log("");
@@ -376,6 +379,7 @@ async function main() {
     }
   }
   printVerdict(rows);
+  await httpCostBench();
   await scaleOutBench();
   await retryMemory();
   console.log(

@@ -11,11 +11,12 @@
 
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { startSimulator } from "../dist/simulator/startSimulator.js";
+import { cpuPerMessage, cpuSample } from "./cpuSampler.js";
 import { analyse } from "./measures.js";
 
 const BIN = fileURLToPath(new URL("../bin/twilio-bulk.js", import.meta.url));
@@ -40,7 +41,8 @@ export async function scaleOutBench() {
   );
   console.log(
     `${"journal".padEnd(10)} ${"procs".padStart(5)} ${"target/s".padStart(8)} ${"achieved/s".padStart(10)} ` +
-      `${"ratio".padStart(6)} ${"worst 1s".padStart(8)} ${"/(r+b)".padStart(6)} ${"dupes".padStart(5)}`,
+      `${"ratio".padStart(6)} ${"worst 1s".padStart(8)} ${"/(r+b)".padStart(6)} ${"dupes".padStart(5)} ` +
+      `${"send ms".padStart(7)} ${"sim ms".padStart(7)} ${"pg ms".padStart(7)} ${"cores".padStart(6)}`,
   );
   let db = 0;
   try {
@@ -56,6 +58,11 @@ export async function scaleOutBench() {
       const journal = join(dir, `journal-${rate}.db`);
       print(await runCase({ dir, journal, rate, workers: 1, label: "sqlite" }));
     }
+    console.log(
+      "send / sim / pg ms: CPU ms per message created, of the senders (start-up and pre-flight\n" +
+        "included), the simulator and PostgreSQL; cores: the CPU the target needs at that cost\n" +
+        `(this machine has ${cpus().length}: where cores is near or above it, the rate is CPU-bound).`,
+    );
   } finally {
     cluster.stop();
     await rm(dir, { recursive: true, force: true });
@@ -92,6 +99,7 @@ async function runCase({ dir, journal, rate, workers, label, oneRun = false }) {
       TWILIO_BULK_JOURNAL: journal,
     };
     const concurrency = String(Math.ceil(rate * 0.05) + 10);
+    const before = cpuSample();
     const codes = await Promise.all(
       lists.map((list) =>
         child(
@@ -110,6 +118,7 @@ async function runCase({ dir, journal, rate, workers, label, oneRun = false }) {
         ),
       ),
     );
+    const after = cpuSample();
     const creates = sim.creates().filter((c) => c.outcome === "created");
     const keys = new Set(creates.map((c) => `${c.to}|${c.body}`));
     return {
@@ -119,6 +128,7 @@ async function runCase({ dir, journal, rate, workers, label, oneRun = false }) {
       codes,
       duplicates: creates.length - keys.size,
       missing: total - keys.size,
+      cpu: cpuPerMessage(before, after, creates.length, rate),
       ...analyse(
         creates.map((c) => c.at),
         rate,
@@ -130,13 +140,18 @@ async function runCase({ dir, journal, rate, workers, label, oneRun = false }) {
   }
 }
 
+/** ms of CPU per message, as a column. */
+const ms = (value) => value.toFixed(3).padStart(7);
+
 function print(r) {
   const failed = r.codes.some((code) => code !== 0) ? `  exit codes ${r.codes.join(",")}` : "";
   const missing = r.missing > 0 ? `  ${r.missing} rows not created` : "";
   console.log(
     `${r.label.padEnd(10)} ${String(r.workers).padStart(5)} ${String(r.rate).padStart(8)} ` +
       `${r.achieved.toFixed(1).padStart(10)} ${r.ratio.toFixed(3).padStart(6)} ${String(r.worst1s).padStart(8)} ` +
-      `${r.worst1sRatio.toFixed(3).padStart(6)} ${String(r.duplicates).padStart(5)}${failed}${missing}`,
+      `${r.worst1sRatio.toFixed(3).padStart(6)} ${String(r.duplicates).padStart(5)} ` +
+      `${ms(r.cpu.senders)} ${ms(r.cpu.simulator)} ${ms(r.cpu.postgres)} ` +
+      `${r.cpu.coresAtTarget.toFixed(2).padStart(6)}${failed}${missing}`,
   );
 }
 
