@@ -84,7 +84,7 @@ async function cpuPerCreate(httpClient, env) {
 
 async function startSimulatorProcess() {
   const child = spawn(process.execPath, [BIN, "simulate", "--port", "0", "--duration", "600"], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "ignore"],
   });
   let out = "";
   const env = await new Promise((resolve, reject) => {
