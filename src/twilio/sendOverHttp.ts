@@ -83,6 +83,12 @@ export async function sendOverHttp(
         clearTimeout(timer);
         reject(error);
       });
+      // Closed before its end without an error (the timeout's destroy, a peer's hang-up): the
+      // answer is cut short, and what Twilio did with the request unknown.
+      response.on("close", () => {
+        clearTimeout(timer);
+        if (!response.complete) reject(networkError("ECONNRESET", "the answer was cut short"));
+      });
       response.on("end", () => {
         clearTimeout(timer);
         resolve({

@@ -170,7 +170,7 @@ export class PgClient extends PgQueries implements SqlClient {
       Client: connectingWithin(parsePostgresUrl(url).connectTimeoutMs),
       max: options.max ?? 8,
       types,
-      // Statements issued side by side on one connection (a group commit's writes) go out
+      // Statements issued side by side on one connection (an outcome and its suppressions) go out
       // together instead of each waiting for the answer before: a round trip for them all.
       pipeline: true,
       application_name: "twilio-bulk",
