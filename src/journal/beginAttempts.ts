@@ -44,8 +44,6 @@ export async function beginAttempts(
         q.dialect.name === "postgres"
           ? await beginInOneStatement(q, context, runId, idxs)
           : await beginOneByOne(q, context, runId, idxs);
-      // None begun may mean the fence held: say so, rather than "not pending".
-      if (begun.size < idxs.length) await assertRunLockHeld(q, context, runId);
     } catch (error) {
       for (const i of positions) settled[i] = { ok: false, error };
       continue;
@@ -121,6 +119,8 @@ async function beginInOneStatement(
       context.now,
     ],
   );
+  // Rows not begun may be fenced ones: say so, rather than "not pending".
+  if (rows.length < idxs.length) await assertRunLockHeld(q, context, runId);
   return new Map(rows.map((r) => [r.row_idx, { attemptId: r.id, n: r.n }]));
 }
 
